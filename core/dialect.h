@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * A dialect is a descriptor plus, optionally, a table of C hooks for what a
+ * description cannot say. The engine calls hooks only through this table,
+ * never by dialect name.
+ */
+#ifndef __BC_DIALECT_H
+#define __BC_DIALECT_H
+
+#include "desc.h"
+#include "elf.h"
+#include "object.h"
+
+struct bc_dialect_prog_rule;
+
+/* Detection evidence collected while scoring one dialect. */
+struct bc_evidence {
+	int score;
+	char **lines;
+	size_t cnt, cap;
+};
+
+__attribute__((format(printf, 3, 4)))
+int bc_evidence_add(struct bc_evidence *ev, int score, const char *fmt, ...);
+
+/*
+ * The hook table. Like every opts struct it starts with its size, so a
+ * table compiled against an older engine stays valid: the engine reads a
+ * hook only if sz covers it. Every hook is optional and returns 0 or a
+ * negative errno.
+ */
+struct bc_dialect_ops {
+	size_t sz;
+	const char *name;	/* bound by the descriptor's "hooks:" key */
+
+	/* Add to the descriptor's fingerprint score. */
+	int (*detect)(const struct bc_elf *elf, struct bc_evidence *ev);
+	/* Accept an open param; -ENOENT if the key is unknown. */
+	int (*param)(struct bc_object *obj, const char *key, const char *value);
+	/* After the descriptor's maps were collected (BTF maps, fixups). */
+	int (*collect_maps)(struct bc_object *obj);
+	/* For each program matched by a rule carrying a hook name. */
+	int (*classify)(struct bc_object *obj, struct bc_prog *prog,
+			const struct bc_desc_prog_rule *rule, const char *rest);
+	/* After maps and programs exist: cross links, inits, selection. */
+	int (*finish)(struct bc_object *obj);
+	/* Pin path for a map whose pinning value maps to BC_PIN_KIND_HOOK;
+	 * *path = NULL leaves the map unpinned. */
+	int (*pin_path)(struct bc_object *obj, struct bc_map *map,
+			const char *bpffs, char **path);
+	/* After every map exists and every program loaded (kernel backend
+	 * only), before inits are inserted. */
+	int (*post_load)(struct bc_object *obj);
+	/* Free obj->dialect_priv. */
+	void (*release)(struct bc_object *obj);
+	size_t :0;
+};
+
+/* Read a hook only if the table is new enough to have it. */
+#define BC_OPS_GET(ops, field)						\
+	((ops) && (ops)->sz >= offsetof(struct bc_dialect_ops, field) +	\
+		  sizeof((ops)->field) ? (ops)->field : NULL)
+
+struct bc_dialect {
+	struct bc_desc *desc;
+	const struct bc_dialect_ops *ops;
+	struct bc_dialect *next;
+};
+
+/* Built-in descriptors, generated at build time from dialects/<d>/<d>.yaml. */
+struct bc_builtin_desc {
+	const char *name;
+	const char *yaml;
+	size_t len;
+};
+extern const struct bc_builtin_desc bc_builtin_descs[];
+extern const size_t bc_builtin_desc_cnt;
+
+/* Hook tables compiled in (dialects/hooks.c). */
+extern const struct bc_dialect_ops *const bc_builtin_ops[];
+extern const size_t bc_builtin_ops_cnt;
+
+/* Registry (core/dialect.c): builtins are registered on first use. */
+int bc_dialects_init(void);
+const struct bc_dialect *bc_dialect_first(void);
+
+/* Score one dialect against an opened ELF. */
+int bc_dialect_score(const struct bc_dialect *d, const struct bc_elf *elf,
+		     struct bc_evidence *ev);
+void bc_evidence_free(struct bc_evidence *ev);
+
+#endif /* __BC_DIALECT_H */

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The generic object model every dialect produces and every later stage
+ * consumes. Dialects fill it (collect), reloc links and patches programs,
+ * plan/load turn it into kernel objects. Nothing here knows a dialect name.
+ */
+#ifndef __BC_OBJECT_H
+#define __BC_OBJECT_H
+
+#include <linux/bpf.h>
+
+#include "internal.h"
+#include "elf.h"
+
+struct bc_dialect;
+
+struct bc_map {
+	struct bc_object *obj;
+	size_t idx;			/* index in obj->maps */
+	char *name;			/* full name (pin paths); kernel gets 15 */
+	enum bc_map_kind kind;
+
+	__u32 type;
+	__u32 key_size;
+	__u32 value_size;
+	__u32 max_entries;
+	__u32 map_flags;
+	__u32 numa_node;
+	__u64 map_extra;
+	__u32 pinning;			/* raw value from the object */
+	int inner_idx;			/* inner-map template in obj->maps, -1 */
+	__u32 btf_key_type_id;
+	__u32 btf_value_type_id;
+
+	/* Where the definition lives: references resolve against this. */
+	int sec_idx;			/* -1 if synthesized */
+	char *sec_name;
+	__u64 sec_off;
+	__u64 def_size;			/* bytes the definition spans */
+	char *sym_name;			/* defining symbol, NULL if none */
+
+	/* Initial contents for global data maps (value_size bytes) or NULL. */
+	void *init;
+	bool freeze;			/* freeze after filling (.rodata) */
+
+	/* Dialect fields that are not generic (tc id/inner_id, namespace). */
+	struct bc_attr *attrs;
+	size_t attr_cnt;
+
+	char *pin_path;			/* resolved by plan; NULL = unpinned */
+
+	/* Load state. */
+	int fd;
+	__u32 id;
+	bool reused;			/* taken from an existing pin */
+};
+
+enum bc_fixup_kind {
+	BC_FIX_MAP_FD,		/* ld_imm64: src_reg = PSEUDO_MAP_FD, imm = fd */
+	BC_FIX_MAP_VALUE,	/* ld_imm64: PSEUDO_MAP_VALUE, imm = fd,
+				 * insn[1].imm = off */
+};
+
+struct bc_fixup {
+	size_t insn;			/* index into prog->linked */
+	enum bc_fixup_kind kind;
+	size_t map_idx;
+	__u32 off;			/* value offset for MAP_VALUE */
+};
+
+struct bc_prog {
+	struct bc_object *obj;
+	size_t idx;			/* index in obj->progs */
+	char *name;
+	char *sec_name;
+	int sec_idx;
+	__u64 sec_off;			/* byte offset of the entry in sec */
+	struct bpf_insn *insns;		/* the entry's own code, host order */
+	size_t insn_cnt;
+
+	__u32 type;			/* enum bpf_prog_type */
+	__u32 expected_attach_type;
+	__u32 prog_flags;
+	char *attach_target;		/* e.g. "do_sys_open", "sched:sched_switch" */
+	bool autoload;
+
+	/* Section params the dialect parsed, in order (perf key=value). */
+	struct bc_attr *params;
+	size_t param_cnt;
+
+	/* Filled by reloc: entry + appended subprograms, fd slots zero. */
+	struct bpf_insn *linked;
+	size_t linked_cnt;
+	struct bc_fixup *fixups;
+	size_t fixup_cnt;
+
+	/* Load state. */
+	int fd;
+	__u32 id;
+	char tag[17];
+	char *log;			/* verifier log of the last failure */
+};
+
+enum bc_init_kind {
+	BC_INIT_PROG,		/* prog array slot = program */
+	BC_INIT_MAP,		/* map-of-maps slot = map */
+};
+
+/* An initial slot value, inserted after all programs loaded. */
+struct bc_init {
+	size_t map_idx;
+	__u32 key;
+	enum bc_init_kind kind;
+	size_t target;		/* prog or map index */
+};
+
+struct bc_object {
+	char *path;			/* as given, or the object name for mem */
+	char *name;			/* basename */
+	void *buf;			/* owned copy of the object bytes */
+	size_t size;
+	char sha1[41];
+	struct bc_elf *elf;		/* kept for the object's lifetime */
+
+	const struct bc_dialect *dialect;
+	struct bc_attr *params;		/* open params, "key" -> "value" */
+	size_t param_cnt;
+	void *dialect_priv;		/* owned by the dialect's hooks */
+
+	char *license;			/* "" if absent */
+	__u32 kversion;
+	bool kversion_explicit;
+
+	struct bc_map **maps;
+	size_t map_cnt, map_cap;
+	struct bc_prog **progs;
+	size_t prog_cnt, prog_cap;
+	struct bc_init *inits;
+	size_t init_cnt, init_cap;
+
+	char **plan;			/* rendered steps of the last plan */
+	size_t plan_cnt, plan_cap;
+
+	bool relocated;
+	bool loaded;
+};
+
+/* Model construction helpers (core/object.c). All return NULL on ENOMEM. */
+struct bc_map *bc_object_add_map(struct bc_object *obj, const char *name);
+struct bc_prog *bc_object_add_prog(struct bc_object *obj, const char *name,
+				   const char *sec_name);
+int bc_object_add_init(struct bc_object *obj, size_t map_idx, __u32 key,
+		       enum bc_init_kind kind, size_t target);
+int bc_object_plan_add(struct bc_object *obj, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void bc_object_plan_reset(struct bc_object *obj);
+
+struct bc_map *bc_object_map_by_name(const struct bc_object *obj,
+				     const char *name);
+
+/*
+ * Pipeline stages (each returns 0 or a negative errno and logs the cause):
+ * collect (core/collect.c) builds maps/progs/inits from the ELF per the
+ * object's dialect; reloc (core/reloc.c) links and records fixups; plan
+ * and load live in core/load.c.
+ */
+int bc_collect(struct bc_object *obj);
+int bc_reloc(struct bc_object *obj);
+
+#endif /* __BC_OBJECT_H */
