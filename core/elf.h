@@ -5,9 +5,11 @@
  * freely (all indexes in them are already range-checked) and only use the
  * accessors for indexes that come from elsewhere.
  */
+
 #ifndef __BC_ELF_H
 #define __BC_ELF_H
 
+#include <elf.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
