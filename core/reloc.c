@@ -1,5 +1,871 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* STUB: replaced by the relocation engine. */
+/*
+ * Relocation engine. For every entry program: copy its code, append the
+ * subprograms it reaches in libbpf's depth-first first-use order (the
+ * kernel tag depends on that order, and it must equal libbpf's), point
+ * each bpf2bpf call and callback address at its copy, and record the map
+ * and global data references that the backend patches once fds exist.
+ * Relocations are classified by instruction, as libbpf does, never by ELF
+ * relocation type.
+ */
+#include <gelf.h>
+#include <bpf/btf.h>
+
+#include "internal.h"
 #include "object.h"
 
-int bc_reloc(struct bc_object *obj) { return -EOPNOTSUPP; }
+#define INSN_SZ		8
+#define INSN_LD_IMM64	(BPF_LD | BPF_IMM | BPF_DW)
+#define INSN_CALL	(BPF_JMP | BPF_CALL)
+#define NOT_LINKED	SIZE_MAX
+
+/* .BTF.ext layout (uapi btf_ext_header is not exported, so spelled here). */
+#define BTF_EXT_MAGIC		0xEB9F
+#define BTF_EXT_HDR_CORE_END	32	/* header up to core_relo_len */
+#define BTF_EXT_CORE_OFF	24
+#define BTF_CORE_RELO_MIN_SZ	16	/* insn_off, type, access, kind */
+
+/* One callable extent of an executable section. */
+struct rfunc {
+	__u64 off;			/* byte offset in the section */
+	size_t cnt;			/* instructions */
+	size_t linked_off;		/* start in the current linked copy */
+};
+
+/* Per executable section lookups, built once per bc_reloc() call. */
+struct rsec {
+	const struct bc_elf_rel **rels;	/* sorted by offset */
+	size_t rel_cnt;
+	struct rfunc *funcs;		/* sorted, one per start offset */
+	size_t func_cnt;
+	__u64 *core_offs;		/* CO-RE record insn offsets, sorted */
+	size_t core_cnt;
+};
+
+struct rctx {
+	struct bc_object *obj;
+	const struct bc_elf *elf;
+	const char *path;
+	struct rsec *secs;		/* elf->sec_cnt entries */
+};
+
+/* A run of linked code: the entry or one appended function. */
+struct runit {
+	size_t sec_idx;
+	__u64 off;			/* byte offset in the section */
+	size_t cnt;
+	size_t linked_off;
+	struct rfunc *func;		/* NULL for the entry */
+};
+
+struct rframe {
+	size_t unit;
+	size_t pos;			/* next instruction to scan */
+};
+
+/* Linking state of one entry program. */
+struct rprog {
+	struct rctx *ctx;
+	struct bc_prog *prog;
+	struct bpf_insn *linked;
+	size_t cnt, cap;
+	struct bc_fixup *fixups;
+	size_t fix_cnt, fix_cap;
+	struct runit *units;
+	size_t unit_cnt, unit_cap;
+	struct rframe *stack;
+	size_t depth, stack_cap;
+};
+
+#define unit_warn(rp, u, i, fmt, ...)					\
+	pr_warn("reloc: %s: prog '%s': insn %zu (section '%s'+0x%llx): " fmt, \
+		(rp)->ctx->path, (rp)->prog->name, (u)->linked_off + (i),	\
+		(rp)->ctx->elf->secs[(u)->sec_idx].name,		\
+		(unsigned long long)((u)->off + (__u64)(i) * INSN_SZ),	\
+		##__VA_ARGS__)
+
+static int cmp_rel(const void *a, const void *b)
+{
+	const struct bc_elf_rel *x = *(const struct bc_elf_rel *const *)a;
+	const struct bc_elf_rel *y = *(const struct bc_elf_rel *const *)b;
+
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	/* Keep file order among duplicates: the first one wins. */
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_func(const void *a, const void *b)
+{
+	const struct rfunc *x = a, *y = b;
+
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->cnt > y->cnt ? -1 : x->cnt < y->cnt;
+}
+
+static int cmp_fixup(const void *a, const void *b)
+{
+	const struct bc_fixup *x = a, *y = b;
+
+	return x->insn < y->insn ? -1 : x->insn > y->insn;
+}
+
+/* First index in the sorted array whose offset is >= off. */
+static size_t rel_lower_bound(const struct rsec *rs, __u64 off)
+{
+	size_t lo = 0, hi = rs->rel_cnt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rs->rels[mid]->offset < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static const struct bc_elf_rel *find_rel(const struct rsec *rs, __u64 off)
+{
+	size_t i = rel_lower_bound(rs, off);
+
+	if (i < rs->rel_cnt && rs->rels[i]->offset == off)
+		return rs->rels[i];
+	return NULL;
+}
+
+static size_t count_core(const struct rsec *rs, __u64 off, __u64 len)
+{
+	size_t lo = 0, hi = rs->core_cnt, n = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rs->core_offs[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < rs->core_cnt && rs->core_offs[lo] - off < len; lo++)
+		n++;
+	return n;
+}
+
+static struct rfunc *find_func(const struct rsec *rs, __u64 off)
+{
+	size_t lo = 0, hi = rs->func_cnt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rs->funcs[mid].off == off)
+			return &rs->funcs[mid];
+		if (rs->funcs[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * Function extents of one executable section from its STT_FUNC symbols;
+ * a section without any is one function. A zero-sized symbol extends to
+ * the next start. Aliases at the same start collapse into the longest.
+ */
+static int build_funcs(struct rctx *ctx, size_t sec_idx)
+{
+	const struct bc_elf *elf = ctx->elf;
+	const struct bc_elf_sec *sec = &elf->secs[sec_idx];
+	struct rsec *rs = &ctx->secs[sec_idx];
+	size_t i, n = 0, out;
+
+	for (i = 1; i < elf->sym_cnt; i++)
+		if (elf->syms[i].shndx == sec_idx &&
+		    elf->syms[i].type == STT_FUNC)
+			n++;
+	rs->funcs = calloc(n ? n : 1, sizeof(*rs->funcs));
+	if (!rs->funcs)
+		return -ENOMEM;
+	if (!n) {
+		rs->funcs[0].cnt = sec->size / INSN_SZ;
+		rs->func_cnt = 1;
+		return 0;
+	}
+	for (i = 1, n = 0; i < elf->sym_cnt; i++) {
+		const struct bc_elf_sym *sym = &elf->syms[i];
+
+		if (sym->shndx != sec_idx || sym->type != STT_FUNC)
+			continue;
+		if (sym->value % INSN_SZ || sym->value > sec->size ||
+		    sym->size > sec->size - sym->value) {
+			pr_warn("reloc: %s: section '%s': function '%s' at 0x%llx size %llu is outside the section or misaligned\n",
+				ctx->path, sec->name, sym->name,
+				(unsigned long long)sym->value,
+				(unsigned long long)sym->size);
+			return -BC_ERRNO__FORMAT;
+		}
+		rs->funcs[n].off = sym->value;
+		rs->funcs[n].cnt = sym->size / INSN_SZ;
+		n++;
+	}
+	qsort(rs->funcs, n, sizeof(*rs->funcs), cmp_func);
+	for (i = 0, out = 0; i < n; i++) {
+		if (out && rs->funcs[out - 1].off == rs->funcs[i].off)
+			continue;
+		rs->funcs[out++] = rs->funcs[i];
+	}
+	for (i = 0; i < out; i++) {
+		__u64 end = i + 1 < out ? rs->funcs[i + 1].off : sec->size;
+
+		if (!rs->funcs[i].cnt)
+			rs->funcs[i].cnt = (end - rs->funcs[i].off) / INSN_SZ;
+		rs->funcs[i].linked_off = NOT_LINKED;
+	}
+	rs->func_cnt = out;
+	return 0;
+}
+
+static int build_rels(struct rctx *ctx, size_t sec_idx)
+{
+	const struct bc_elf_sec *sec = &ctx->elf->secs[sec_idx];
+	struct rsec *rs = &ctx->secs[sec_idx];
+	size_t i;
+
+	if (!sec->rel_cnt)
+		return 0;
+	rs->rels = calloc(sec->rel_cnt, sizeof(*rs->rels));
+	if (!rs->rels)
+		return -ENOMEM;
+	for (i = 0; i < sec->rel_cnt; i++)
+		rs->rels[i] = &sec->rels[i];
+	qsort(rs->rels, sec->rel_cnt, sizeof(*rs->rels), cmp_rel);
+	rs->rel_cnt = sec->rel_cnt;
+	return 0;
+}
+
+static __u16 read_u16(const unsigned char *p, bool big_endian)
+{
+	if (big_endian)
+		return (__u16)(p[0] << 8 | p[1]);
+	return (__u16)(p[1] << 8 | p[0]);
+}
+
+/* Does [off, off + len) fit in size bytes? Never overflows. */
+static bool range_ok(__u64 off, __u64 len, __u64 size)
+{
+	return off <= size && len <= size - off;
+}
+
+static int add_core_off(struct rsec *rs, size_t *cap, __u64 off)
+{
+	__u64 *p = bc_grow(rs->core_offs, cap, rs->core_cnt + 1, sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	rs->core_offs = p;
+	p[rs->core_cnt++] = off;
+	return 0;
+}
+
+/*
+ * Walk the core_relo subsection of .BTF.ext: a record size, then per ELF
+ * section {name offset in .BTF strings, count, records}. Only each
+ * record's insn_off is kept, under the section it names.
+ */
+static int scan_core_relos(struct rctx *ctx, const struct btf *btf,
+			   const unsigned char *p, __u32 len, size_t *caps)
+{
+	const struct bc_elf *elf = ctx->elf;
+	bool be = elf->big_endian;
+	__u32 rec_sz, pos = 4;
+	int err;
+
+	if (len < 4)
+		return -EINVAL;
+	rec_sz = bc_read_u32(p, be);
+	if (rec_sz < BTF_CORE_RELO_MIN_SZ)
+		return -EINVAL;
+	while (pos < len) {
+		const struct bc_elf_sec *sec;
+		const char *name;
+		__u32 cnt, j;
+
+		if (!range_ok(pos, 8, len))
+			return -EINVAL;
+		name = btf__str_by_offset(btf, bc_read_u32(p + pos, be));
+		cnt = bc_read_u32(p + pos + 4, be);
+		pos += 8;
+		if (!name || !range_ok(pos, (__u64)cnt * rec_sz, len))
+			return -EINVAL;
+		sec = bc_elf_sec_by_name(elf, name);
+		for (j = 0; sec && sec->exec && j < cnt; j++) {
+			__u32 insn_off = bc_read_u32(p + pos + j * rec_sz, be);
+
+			err = add_core_off(&ctx->secs[sec->idx],
+					   &caps[sec->idx], insn_off);
+			if (err)
+				return err;
+		}
+		pos += cnt * rec_sz;
+	}
+	return 0;
+}
+
+/*
+ * Record where CO-RE relocations sit, so programs needing them are refused
+ * instead of loaded half-relocated. Like libbpf, an unusable .BTF.ext (or
+ * one without .BTF) is ignored with a warning.
+ */
+static int collect_core(struct rctx *ctx)
+{
+	const struct bc_elf *elf = ctx->elf;
+	const struct bc_elf_sec *ext, *bsec;
+	const unsigned char *p;
+	struct btf *btf = NULL;
+	size_t *caps = NULL;
+	__u32 hdr_len, off, len;
+	int err = 0;
+
+	ext = bc_elf_sec_by_name(elf, ".BTF.ext");
+	if (!ext || !ext->data || ext->size < 8)
+		return 0;
+	p = ext->data;
+	if (read_u16(p, elf->big_endian) != BTF_EXT_MAGIC)
+		goto bad;
+	hdr_len = bc_read_u32(p + 4, elf->big_endian);
+	if (hdr_len < BTF_EXT_HDR_CORE_END)
+		return 0;	/* older layout: no CO-RE subsection */
+	if (hdr_len > ext->size)
+		goto bad;
+	off = bc_read_u32(p + BTF_EXT_CORE_OFF, elf->big_endian);
+	len = bc_read_u32(p + BTF_EXT_CORE_OFF + 4, elf->big_endian);
+	if (!len)
+		return 0;
+	if (!range_ok((__u64)hdr_len + off, len, ext->size))
+		goto bad;
+	bsec = bc_elf_sec_by_name(elf, ".BTF");
+	if (!bsec || !bsec->data || bsec->size > UINT32_MAX)
+		goto bad;
+	btf = btf__new(bsec->data, bsec->size);
+	if (!btf)
+		goto bad;
+	caps = calloc(elf->sec_cnt, sizeof(*caps));
+	if (!caps) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = scan_core_relos(ctx, btf, p + hdr_len + off, len, caps);
+	if (err == -EINVAL) {
+		err = 0;
+		goto bad;
+	}
+out:
+	free(caps);
+	btf__free(btf);
+	return err;
+bad:
+	pr_warn("reloc: %s: section '.BTF.ext': malformed or without usable .BTF, ignored\n",
+		ctx->path);
+	free(caps);
+	btf__free(btf);
+	return 0;
+}
+
+static void ctx_free(struct rctx *ctx)
+{
+	size_t i;
+
+	if (!ctx->secs)
+		return;
+	for (i = 0; i < ctx->elf->sec_cnt; i++) {
+		free(ctx->secs[i].rels);
+		free(ctx->secs[i].funcs);
+		free(ctx->secs[i].core_offs);
+	}
+	free(ctx->secs);
+	ctx->secs = NULL;
+}
+
+static int ctx_init(struct rctx *ctx, struct bc_object *obj)
+{
+	const struct bc_elf *elf = obj->elf;
+	size_t i;
+	int err;
+
+	ctx->obj = obj;
+	ctx->elf = elf;
+	ctx->path = obj->path ? obj->path : elf->path ? elf->path : "?";
+	ctx->secs = calloc(elf->sec_cnt ? elf->sec_cnt : 1, sizeof(*ctx->secs));
+	if (!ctx->secs)
+		return -ENOMEM;
+	for (i = 1; i < elf->sec_cnt; i++) {
+		if (!elf->secs[i].exec)
+			continue;
+		err = build_rels(ctx, i);
+		if (!err)
+			err = build_funcs(ctx, i);
+		if (err)
+			goto err_out;
+	}
+	err = collect_core(ctx);
+	if (err)
+		goto err_out;
+	for (i = 1; i < elf->sec_cnt; i++)
+		if (ctx->secs[i].core_cnt)
+			qsort(ctx->secs[i].core_offs, ctx->secs[i].core_cnt,
+			      sizeof(__u64), cmp_u64);
+	return 0;
+err_out:
+	ctx_free(ctx);
+	return err;
+}
+
+/* ---- linking one program ------------------------------------------------ */
+
+static int add_unit(struct rprog *rp, size_t sec_idx, __u64 off, size_t cnt,
+		    struct rfunc *func)
+{
+	struct runit *units;
+	struct rframe *stack;
+	struct bpf_insn *linked;
+	size_t at = rp->cnt;
+
+	if (cnt > BC_MAX_INSNS - at) {
+		pr_warn("reloc: %s: prog '%s': linked program exceeds %u instructions\n",
+			rp->ctx->path, rp->prog->name, BC_MAX_INSNS);
+		return -E2BIG;
+	}
+	linked = bc_grow(rp->linked, &rp->cap, at + cnt, sizeof(*linked));
+	if (!linked)
+		return -ENOMEM;
+	rp->linked = linked;
+	units = bc_grow(rp->units, &rp->unit_cap, rp->unit_cnt + 1,
+			sizeof(*units));
+	if (!units)
+		return -ENOMEM;
+	rp->units = units;
+	stack = bc_grow(rp->stack, &rp->stack_cap, rp->depth + 1,
+			sizeof(*stack));
+	if (!stack)
+		return -ENOMEM;
+	rp->stack = stack;
+
+	if (func)
+		bc_elf_copy_insns(rp->ctx->elf, &rp->ctx->elf->secs[sec_idx],
+				  off, cnt, linked + at);
+	else
+		memcpy(linked + at, rp->prog->insns, cnt * sizeof(*linked));
+	rp->cnt += cnt;
+	units[rp->unit_cnt] = (struct runit){
+		.sec_idx = sec_idx, .off = off, .cnt = cnt,
+		.linked_off = at, .func = func,
+	};
+	if (func)
+		func->linked_off = at;
+	/* The caller resumes after the new unit has been scanned: DFS. */
+	stack[rp->depth++] = (struct rframe){ .unit = rp->unit_cnt++ };
+	return 0;
+}
+
+static int add_fixup(struct rprog *rp, size_t insn, enum bc_fixup_kind kind,
+		     size_t map_idx, __u32 off)
+{
+	struct bc_fixup *f;
+
+	f = bc_grow(rp->fixups, &rp->fix_cap, rp->fix_cnt + 1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	rp->fixups = f;
+	f[rp->fix_cnt++] = (struct bc_fixup){
+		.insn = insn, .kind = kind, .map_idx = map_idx, .off = off,
+	};
+	return 0;
+}
+
+/*
+ * Resolve a code target (instruction index in section sec_idx) to its
+ * start in the linked copy, appending the function that starts there if
+ * this program has not got it yet. Targets inside the entry stay in it.
+ */
+static int link_target(struct rprog *rp, const struct runit *u, size_t i,
+		       size_t sec_idx, __s64 target, size_t *linked_at)
+{
+	const struct runit *entry = &rp->units[0];
+	const struct bc_elf_sec *sec = &rp->ctx->elf->secs[sec_idx];
+	struct rfunc *f;
+	__u64 off;
+
+	if (target < 0 || (__u64)target >= sec->size / INSN_SZ) {
+		unit_warn(rp, u, i, "call target insn %lld is outside section '%s' (%llu insns)\n",
+			  (long long)target, sec->name,
+			  (unsigned long long)(sec->size / INSN_SZ));
+		return -BC_ERRNO__RELOC;
+	}
+	off = (__u64)target * INSN_SZ;
+	if (sec_idx == entry->sec_idx && off >= entry->off &&
+	    off - entry->off < (__u64)entry->cnt * INSN_SZ) {
+		*linked_at = (off - entry->off) / INSN_SZ;
+		return 0;
+	}
+	f = find_func(&rp->ctx->secs[sec_idx], off);
+	if (!f || !f->cnt) {
+		unit_warn(rp, u, i, "call target '%s'+0x%llx (insn %lld) is not the start of a function\n",
+			  sec->name, (unsigned long long)off,
+			  (long long)target);
+		return -BC_ERRNO__RELOC;
+	}
+	if (f->linked_off == NOT_LINKED) {
+		int err = add_unit(rp, sec_idx, off, f->cnt, f);
+
+		if (err)
+			return err;
+		pr_debug("reloc: %s: prog '%s': appended '%s'+0x%llx (%zu insns) at insn %zu\n",
+			 rp->ctx->path, rp->prog->name, sec->name,
+			 (unsigned long long)off, f->cnt, f->linked_off);
+	}
+	*linked_at = f->linked_off;
+	return 0;
+}
+
+static int reloc_call(struct rprog *rp, const struct runit *u, size_t i,
+		      const struct bc_elf_rel *rel)
+{
+	const struct bc_elf *elf = rp->ctx->elf;
+	size_t at = u->linked_off + i, sec_idx = u->sec_idx, dst;
+	struct bpf_insn *insn = &rp->linked[at];
+	__s64 target;
+	int err;
+
+	if (!rel) {
+		if (insn->src_reg != BPF_PSEUDO_CALL)
+			return 0;	/* helper or kfunc by BTF id */
+		/* Static callee in the same section: pc-relative. */
+		target = (__s64)(u->off / INSN_SZ + i) + insn->imm + 1;
+	} else {
+		const struct bc_elf_sym *sym = &elf->syms[rel->sym];
+		const char *name = bc_elf_sym_name(elf, sym);
+
+		if (sym->shndx == SHN_UNDEF) {
+			unit_warn(rp, u, i, "call to extern kfunc '%s': kernel function calls are not supported\n",
+				  name);
+			return -BC_ERRNO__UNSUPP;
+		}
+		if (sym->shndx >= elf->sec_cnt || !elf->secs[sym->shndx].exec) {
+			unit_warn(rp, u, i, "call relocation against '%s' in non-code section '%s'\n",
+				  name, sym->shndx < elf->sec_cnt ?
+				  elf->secs[sym->shndx].name : "<special>");
+			return -BC_ERRNO__RELOC;
+		}
+		if (insn->src_reg != BPF_PSEUDO_CALL) {
+			unit_warn(rp, u, i, "incorrect bpf_call opcode (src_reg %u) for call relocation against '%s'\n",
+				  insn->src_reg, name);
+			return -BC_ERRNO__RELOC;
+		}
+		if (sym->value % INSN_SZ) {
+			unit_warn(rp, u, i, "call relocation against '%s' at unaligned offset 0x%llx\n",
+				  name, (unsigned long long)sym->value);
+			return -BC_ERRNO__RELOC;
+		}
+		sec_idx = sym->shndx;
+		target = (__s64)(sym->value / INSN_SZ) + insn->imm + 1;
+	}
+	err = link_target(rp, u, i, sec_idx, target, &dst);
+	if (err)
+		return err;
+	/* linked may have moved. */
+	rp->linked[at].imm = (__s32)((__s64)dst - (__s64)at - 1);
+	return 0;
+}
+
+/* ld_imm64 of a code address (callback): libbpf's RELO_SUBPROG_ADDR. */
+static int reloc_func_addr(struct rprog *rp, const struct runit *u, size_t i,
+			   const struct bc_elf_sym *sym, const char *name)
+{
+	size_t at = u->linked_off + i, dst;
+	__s64 addr = (__s64)sym->value + rp->linked[at].imm;
+	int err;
+
+	if (addr < 0 || addr % INSN_SZ) {
+		unit_warn(rp, u, i, "callback address '%s'%+d is not on an instruction\n",
+			  name, rp->linked[at].imm);
+		return -BC_ERRNO__RELOC;
+	}
+	err = link_target(rp, u, i, sym->shndx, addr / INSN_SZ, &dst);
+	if (err)
+		return err;
+	rp->linked[at].src_reg = BPF_PSEUDO_FUNC;
+	rp->linked[at].imm = (__s32)((__s64)dst - (__s64)at - 1);
+	return 0;
+}
+
+static bool map_is_data(const struct bc_map *map)
+{
+	return map->kind == BC_MAP_DATA || map->kind == BC_MAP_RODATA ||
+	       map->kind == BC_MAP_BSS;
+}
+
+static int reloc_map(struct rprog *rp, const struct runit *u, size_t i,
+		     const struct bc_elf_sym *sym, const char *name)
+{
+	const struct bc_object *obj = rp->ctx->obj;
+	size_t at = u->linked_off + i, m;
+	struct bpf_insn *insn = &rp->linked[at];
+	const struct bc_map *data = NULL;
+	bool map_sec = false;
+	__u64 off;
+	__s64 voff;
+
+	/* Static maps are reached through the section symbol plus imm. */
+	off = sym->type == STT_SECTION ? (__u64)(__u32)insn->imm : sym->value;
+	for (m = 0; m < obj->map_cnt; m++) {
+		const struct bc_map *map = obj->maps[m];
+
+		if (map->sec_idx < 0 || (size_t)map->sec_idx != sym->shndx)
+			continue;
+		if (map_is_data(map)) {
+			data = data ? data : map;
+			continue;
+		}
+		map_sec = true;
+		if (off == map->sec_off || (off > map->sec_off &&
+					    off - map->sec_off < map->def_size)) {
+			insn[0].src_reg = BPF_PSEUDO_MAP_FD;
+			insn[0].imm = 0;
+			return add_fixup(rp, at, BC_FIX_MAP_FD, m, 0);
+		}
+	}
+	if (map_sec || !data) {
+		const char *sname = rp->ctx->elf->secs[sym->shndx].name;
+
+		if (map_sec)
+			unit_warn(rp, u, i, "relocation against '%s' in section '%s' at offset %llu matches no map definition\n",
+				  name, sname, (unsigned long long)off);
+		else
+			unit_warn(rp, u, i, "relocation against '%s' in section '%s', which holds no map, data or code\n",
+				  name, sname);
+		return -BC_ERRNO__RELOC;
+	}
+	voff = (__s64)(sym->type == STT_SECTION ? 0 : sym->value) + insn->imm;
+	if (voff < 0 || voff > UINT32_MAX) {
+		unit_warn(rp, u, i, "relocation against '%s' in section '%s': value offset %lld out of range\n",
+			  name, data->sec_name ? data->sec_name : "?",
+			  (long long)voff);
+		return -BC_ERRNO__RELOC;
+	}
+	insn[0].src_reg = BPF_PSEUDO_MAP_VALUE;
+	insn[0].imm = 0;
+	insn[1].imm = (__s32)voff;
+	return add_fixup(rp, at, BC_FIX_MAP_VALUE, data->idx, (__u32)voff);
+}
+
+static int reloc_ld64(struct rprog *rp, const struct runit *u, size_t i,
+		      const struct bc_elf_rel *rel)
+{
+	const struct bc_elf *elf = rp->ctx->elf;
+	const struct bpf_insn *insn = &rp->linked[u->linked_off + i];
+	const struct bc_elf_sym *sym;
+	const char *name;
+
+	if (i + 1 >= u->cnt) {
+		if (!rel && insn->src_reg != BPF_PSEUDO_FUNC)
+			return 0;	/* the verifier reports it */
+		unit_warn(rp, u, i, "ld_imm64 is missing its second slot\n");
+		return -BC_ERRNO__RELOC;
+	}
+	if (!rel) {
+		if (insn->src_reg != BPF_PSEUDO_FUNC)
+			return 0;
+		unit_warn(rp, u, i, "callback address (BPF_PSEUDO_FUNC) without relocation\n");
+		return -BC_ERRNO__RELOC;
+	}
+	sym = &elf->syms[rel->sym];
+	name = bc_elf_sym_name(elf, sym);
+	if (sym->shndx == SHN_UNDEF && sym->bind != STB_LOCAL) {
+		unit_warn(rp, u, i, "reference to extern '%s' (__ksym/__kconfig): externs are not supported\n",
+			  name);
+		return -BC_ERRNO__UNSUPP;
+	}
+	if (sym->shndx == SHN_UNDEF || sym->shndx >= elf->sec_cnt) {
+		unit_warn(rp, u, i, "relocation against unresolved symbol '%s' (extern / forgot to initialize global var?)\n",
+			  name);
+		return -BC_ERRNO__RELOC;
+	}
+	if (elf->secs[sym->shndx].exec)
+		return reloc_func_addr(rp, u, i, sym, name);
+	return reloc_map(rp, u, i, sym, name);
+}
+
+/* Relocate instruction i of unit ui. */
+static int reloc_insn(struct rprog *rp, size_t ui, size_t i)
+{
+	struct runit u = rp->units[ui];	/* units may move on append */
+	const struct rsec *rs = &rp->ctx->secs[u.sec_idx];
+	const struct bc_elf_rel *rel;
+	__u8 code = rp->linked[u.linked_off + i].code;
+
+	rel = find_rel(rs, u.off + (__u64)i * INSN_SZ);
+	if (code == INSN_LD_IMM64)
+		return reloc_ld64(rp, &u, i, rel);
+	if (code == INSN_CALL)
+		return reloc_call(rp, &u, i, rel);
+	if (rel) {
+		unit_warn(rp, &u, i, "relocation against '%s' on insn code 0x%02x, neither ld_imm64 nor call\n",
+			  bc_elf_sym_name(rp->ctx->elf,
+					  &rp->ctx->elf->syms[rel->sym]),
+			  code);
+		return -BC_ERRNO__RELOC;
+	}
+	return 0;
+}
+
+/* Depth-first walk, iterative so hostile call chains cannot blow the stack. */
+static int link_prog(struct rprog *rp)
+{
+	const struct bc_prog *prog = rp->prog;
+	int err;
+
+	err = add_unit(rp, prog->sec_idx, prog->sec_off, prog->insn_cnt, NULL);
+	if (err)
+		return err;
+	while (rp->depth) {
+		struct rframe *fr = &rp->stack[rp->depth - 1];
+		const struct runit *u = &rp->units[fr->unit];
+		size_t i = fr->pos;
+
+		if (i >= u->cnt) {
+			rp->depth--;
+			continue;
+		}
+		/* Advance first: relocating may push the callee's frame. */
+		fr->pos += rp->linked[u->linked_off + i].code == INSN_LD_IMM64 ?
+			   2 : 1;
+		err = reloc_insn(rp, fr->unit, i);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int check_core(struct rprog *rp)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rp->unit_cnt; i++) {
+		const struct runit *u = &rp->units[i];
+
+		n += count_core(&rp->ctx->secs[u->sec_idx], u->off,
+				(__u64)u->cnt * INSN_SZ);
+	}
+	if (!n)
+		return 0;
+	pr_warn("reloc: %s: prog '%s': needs CO-RE relocations (%zu records), not supported yet\n",
+		rp->ctx->path, rp->prog->name, n);
+	return -BC_ERRNO__UNSUPP;
+}
+
+static int check_entry(struct rctx *ctx, const struct bc_prog *prog)
+{
+	const struct bc_elf_sec *sec = bc_elf_sec(ctx->elf, prog->sec_idx);
+
+	if (!sec || !sec->exec || !prog->insns || !prog->insn_cnt ||
+	    prog->sec_off % INSN_SZ ||
+	    !range_ok(prog->sec_off, (__u64)prog->insn_cnt * INSN_SZ,
+		      sec->size)) {
+		pr_warn("reloc: %s: prog '%s': code range %llu+%zu insns is not inside an executable section (section %d)\n",
+			ctx->path, prog->name,
+			(unsigned long long)prog->sec_off, prog->insn_cnt,
+			prog->sec_idx);
+		return -BC_ERRNO__RELOC;
+	}
+	return 0;
+}
+
+static void prog_reset(struct bc_prog *prog)
+{
+	free(prog->linked);
+	free(prog->fixups);
+	prog->linked = NULL;
+	prog->linked_cnt = 0;
+	prog->fixups = NULL;
+	prog->fixup_cnt = 0;
+}
+
+static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
+{
+	struct rprog rp = { .ctx = ctx, .prog = prog };
+	size_t i;
+	int err;
+
+	err = check_entry(ctx, prog);
+	if (!err)
+		err = link_prog(&rp);
+	if (!err)
+		err = check_core(&rp);
+	/* Per-program function state is reset for the next entry. */
+	for (i = 0; i < rp.unit_cnt; i++)
+		if (rp.units[i].func)
+			rp.units[i].func->linked_off = NOT_LINKED;
+	free(rp.units);
+	free(rp.stack);
+	if (err) {
+		free(rp.linked);
+		free(rp.fixups);
+		return err;
+	}
+	qsort(rp.fixups, rp.fix_cnt, sizeof(*rp.fixups), cmp_fixup);
+	prog->linked = rp.linked;
+	prog->linked_cnt = rp.cnt;
+	prog->fixups = rp.fixups;
+	prog->fixup_cnt = rp.fix_cnt;
+	pr_debug("reloc: %s: prog '%s': %zu insns linked (%zu own), %zu fixups\n",
+		 ctx->path, prog->name, rp.cnt, prog->insn_cnt, rp.fix_cnt);
+	return 0;
+}
+
+int bc_reloc(struct bc_object *obj)
+{
+	struct rctx ctx = {};
+	char msg[128];
+	size_t i;
+	int err;
+
+	if (!obj || !obj->elf)
+		return bc_err(-EINVAL);
+	for (i = 0; i < obj->prog_cnt; i++)
+		prog_reset(obj->progs[i]);
+	obj->relocated = false;
+	err = ctx_init(&ctx, obj);
+	if (err)
+		return bc_err(err);
+	for (i = 0; i < obj->prog_cnt; i++) {
+		struct bc_prog *prog = obj->progs[i];
+
+		err = reloc_prog(&ctx, prog);
+		if (!err)
+			continue;
+		if (prog->autoload || err == -ENOMEM)
+			goto out;
+		/* Not loaded anyway: keep the object usable. */
+		bc_strerror(err, msg, sizeof(msg));
+		pr_warn("reloc: %s: prog '%s': not autoloaded, left unrelocated: %s\n",
+			ctx.path, prog->name, msg);
+		err = 0;
+	}
+	obj->relocated = true;
+out:
+	if (err)
+		for (i = 0; i < obj->prog_cnt; i++)
+			prog_reset(obj->progs[i]);
+	ctx_free(&ctx);
+	return bc_err(err);
+}
