@@ -1,5 +1,986 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* STUB: replaced by the descriptor-driven collector. */
+/*
+ * The descriptor-driven collector: turns the validated ELF into maps,
+ * programs, license and kernel version, following only what the dialect's
+ * descriptor says. Dialect hooks run at fixed points for what a descriptor
+ * cannot express. Every byte read here comes from the object, so every
+ * offset is checked against its section first (HARDENING.md §3.4).
+ */
+#include <ctype.h>
+#include <elf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <bpf/btf.h>
+
+#include "dialect.h"
 #include "object.h"
 
-int bc_collect(struct bc_object *obj) { return -EOPNOTSUPP; }
+#define BC_LICENSE_MAX	127
+
+static const struct bc_desc *obj_desc(const struct bc_object *obj)
+{
+	return obj->dialect->desc;
+}
+
+static const struct bc_dialect_ops *obj_ops(const struct bc_object *obj)
+{
+	return obj->dialect->ops;
+}
+
+/* ---- license and version ------------------------------------------------ */
+
+static const struct bc_elf_sec *special_sec(const struct bc_object *obj,
+					    const char *name)
+{
+	const struct bc_elf *elf = obj->elf;
+	size_t i, len;
+
+	if (!name)
+		return NULL;
+	if (!obj_desc(obj)->special.prefix_match)
+		return bc_elf_sec_by_name(elf, name);
+	len = strlen(name);
+	for (i = 1; i < elf->sec_cnt; i++)
+		if (!strncmp(elf->secs[i].name, name, len))
+			return &elf->secs[i];
+	return NULL;
+}
+
+static int collect_license(struct bc_object *obj)
+{
+	const struct bc_elf_sec *sec;
+	char *lic;
+
+	sec = special_sec(obj, obj_desc(obj)->special.license_sec);
+	if (!sec)
+		return 0;
+	if (!sec->data || !memchr(sec->data, '\0', sec->size)) {
+		pr_warn("collect: %s: section '%s': license not NUL-terminated\n",
+			obj->path, sec->name);
+		return -BC_ERRNO__FORMAT;
+	}
+	lic = bc_strndup(sec->data, BC_LICENSE_MAX);
+	if (!lic)
+		return -ENOMEM;
+	free(obj->license);
+	obj->license = lic;
+	return 0;
+}
+
+static int collect_version(struct bc_object *obj)
+{
+	const struct bc_desc_special *sp = &obj_desc(obj)->special;
+	const struct bc_elf_sec *sec;
+	__u32 ver;
+
+	obj->kversion = sp->kver_default == BC_KVER_RUNNING ?
+			bc_running_kversion() : 0;
+	obj->kversion_explicit = false;
+	sec = special_sec(obj, sp->version_sec);
+	if (!sec)
+		return 0;
+	if (sec->size != 4 || !sec->data) {
+		pr_warn("collect: %s: section '%s': size %llu, expected 4\n",
+			obj->path, sec->name, (unsigned long long)sec->size);
+		return -BC_ERRNO__FORMAT;
+	}
+	ver = bc_read_u32(sec->data, obj->elf->big_endian);
+	/* The magic value asks for the running kernel's version. */
+	if (sp->has_kver_magic && ver == sp->kver_magic) {
+		obj->kversion = bc_running_kversion();
+		return 0;
+	}
+	obj->kversion = ver;
+	obj->kversion_explicit = true;
+	return 0;
+}
+
+/* ---- map records ------------------------------------------------------- */
+
+/* One definition record in a maps section. */
+struct map_rec {
+	const struct bc_elf_sym *sym;	/* NULL only for whole-section maps */
+	__u64 off;
+	__u64 size;
+	size_t map_idx;			/* obj->maps index once created */
+};
+
+struct map_sec {
+	struct bc_object *obj;
+	const struct bc_elf_sec *sec;
+	const char *rest;		/* name past the matched prefix */
+	struct map_rec *recs;
+	size_t cnt;
+};
+
+static bool map_sym_counts(const struct bc_desc_maps *dm,
+			   const struct bc_elf_sym *sym, size_t shndx)
+{
+	if (sym->shndx != shndx || sym->type == STT_SECTION)
+		return false;
+	if (dm->symbols == BC_SYMS_ALL)
+		return true;
+	return sym->bind == STB_GLOBAL &&
+	       (sym->type == STT_NOTYPE || sym->type == STT_OBJECT);
+}
+
+static int rec_cmp(const void *a, const void *b)
+{
+	const struct map_rec *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static int map_sec_syms(struct map_sec *ms)
+{
+	const struct bc_desc_maps *dm = &obj_desc(ms->obj)->maps;
+	const struct bc_elf *elf = ms->obj->elf;
+	size_t i, n = 0;
+
+	for (i = 1; i < elf->sym_cnt; i++)
+		if (map_sym_counts(dm, &elf->syms[i], ms->sec->idx))
+			n++;
+	if (n > BC_MAX_MAPS) {
+		pr_warn("collect: %s: section '%s': %zu map symbols exceed the limit of %u\n",
+			ms->obj->path, ms->sec->name, n, BC_MAX_MAPS);
+		return -E2BIG;
+	}
+	ms->recs = calloc(n ? n : 1, sizeof(*ms->recs));
+	if (!ms->recs)
+		return -ENOMEM;
+	for (i = 1; i < elf->sym_cnt; i++) {
+		if (!map_sym_counts(dm, &elf->syms[i], ms->sec->idx))
+			continue;
+		ms->recs[ms->cnt].sym = &elf->syms[i];
+		ms->recs[ms->cnt].off = elf->syms[i].value;
+		ms->recs[ms->cnt].size = elf->syms[i].size;
+		ms->cnt++;
+	}
+	qsort(ms->recs, ms->cnt, sizeof(*ms->recs), rec_cmp);
+	return 0;
+}
+
+static int check_rec_size(const struct map_sec *ms, const char *what,
+			  __u64 size, bool divided)
+{
+	const struct bc_desc_maps *dm = &obj_desc(ms->obj)->maps;
+
+	if (divided && size % 4) {
+		pr_warn("collect: %s: section '%s': %s: record size %llu is not a multiple of 4\n",
+			ms->obj->path, ms->sec->name, what,
+			(unsigned long long)size);
+		return -BC_ERRNO__FORMAT;
+	}
+	if (size < dm->min_size || (dm->max_size && size > dm->max_size)) {
+		pr_warn("collect: %s: section '%s': %s: record size %llu outside [%u, %u] bytes\n",
+			ms->obj->path, ms->sec->name, what,
+			(unsigned long long)size, dm->min_size,
+			dm->max_size ? dm->max_size : UINT32_MAX);
+		return -BC_ERRNO__FORMAT;
+	}
+	return 0;
+}
+
+/* Record size = section size / number of map symbols (0.x, perf, tc). */
+static int recs_divide(struct map_sec *ms)
+{
+	__u64 size = ms->sec->size, rec;
+	size_t i;
+	int err;
+
+	if (!ms->cnt || !size || size % ms->cnt) {
+		pr_warn("collect: %s: section '%s': size %llu is not a multiple of %zu map symbols\n",
+			ms->obj->path, ms->sec->name,
+			(unsigned long long)size, ms->cnt);
+		return -BC_ERRNO__FORMAT;
+	}
+	rec = size / ms->cnt;
+	err = check_rec_size(ms, "derived from the symbol count", rec, true);
+	if (err)
+		return err;
+	for (i = 0; i < ms->cnt; i++)
+		ms->recs[i].size = rec;
+	return 0;
+}
+
+static int recs_whole(struct map_sec *ms)
+{
+	/* One map; the symbol at offset 0, if any, names it. */
+	if (!ms->cnt || ms->recs[0].off != 0)
+		ms->recs[0].sym = NULL;
+	ms->recs[0].off = 0;
+	ms->recs[0].size = ms->sec->size;
+	ms->cnt = 1;
+	return check_rec_size(ms, "section", ms->sec->size, false);
+}
+
+/*
+ * Every record lies inside the section, starts on a record boundary (for
+ * derived sizes) and does not overlap the next. With n symbols, n equal
+ * slots and distinct aligned offsets, every slot has exactly one symbol.
+ */
+static int recs_check(const struct map_sec *ms, bool aligned)
+{
+	const char *path = ms->obj->path, *sec = ms->sec->name;
+	const struct map_rec *r;
+	size_t i;
+	int err;
+
+	for (i = 0; i < ms->cnt; i++) {
+		r = &ms->recs[i];
+		if (!aligned) {
+			err = check_rec_size(ms, r->sym->name, r->size, false);
+			if (err)
+				return err;
+		}
+		if (r->size > ms->sec->size ||
+		    r->off > ms->sec->size - r->size) {
+			pr_warn("collect: %s: section '%s': map '%s' at offset %llu: record of %llu bytes overruns the section (%llu bytes)\n",
+				path, sec, r->sym->name,
+				(unsigned long long)r->off,
+				(unsigned long long)r->size,
+				(unsigned long long)ms->sec->size);
+			return -BC_ERRNO__FORMAT;
+		}
+		/* A symbol bigger than its slot: the division guessed wrong. */
+		if (aligned && r->sym->size > r->size) {
+			pr_warn("collect: %s: section '%s': map '%s' at offset %llu: symbol size %llu exceeds the %llu-byte record\n",
+				path, sec, r->sym->name,
+				(unsigned long long)r->off,
+				(unsigned long long)r->sym->size,
+				(unsigned long long)r->size);
+			return -BC_ERRNO__FORMAT;
+		}
+		if (aligned && r->off % r->size) {
+			pr_warn("collect: %s: section '%s': map '%s' at offset %llu: not on a %llu-byte record boundary (mixed definition sizes or a stray variable?)\n",
+				path, sec, r->sym->name,
+				(unsigned long long)r->off,
+				(unsigned long long)r->size);
+			return -BC_ERRNO__FORMAT;
+		}
+		if (i && r->off < ms->recs[i - 1].off + ms->recs[i - 1].size) {
+			pr_warn("collect: %s: section '%s': map '%s' at offset %llu overlaps map '%s'\n",
+				path, sec, r->sym->name,
+				(unsigned long long)r->off,
+				ms->recs[i - 1].sym->name);
+			return -BC_ERRNO__FORMAT;
+		}
+	}
+	return 0;
+}
+
+static int map_recs(struct map_sec *ms)
+{
+	int err;
+
+	err = map_sec_syms(ms);
+	if (err)
+		return err;
+	if (!ms->sec->data && ms->sec->size) {
+		pr_warn("collect: %s: section '%s': map section has no data (SHT_NOBITS)\n",
+			ms->obj->path, ms->sec->name);
+		return -BC_ERRNO__FORMAT;
+	}
+	switch (obj_desc(ms->obj)->maps.size_rule) {
+	case BC_REC_SECTION_DIV_SYMBOLS:
+		return recs_divide(ms) ?: recs_check(ms, true);
+	case BC_REC_SYMBOL_SIZE:
+		return recs_check(ms, false);
+	case BC_REC_WHOLE_SECTION:
+		return recs_whole(ms);
+	}
+	return -EINVAL;
+}
+
+/* ---- map fields ------------------------------------------------------- */
+
+static const unsigned char *rec_bytes(const struct map_sec *ms,
+				      const struct map_rec *r)
+{
+	return (const unsigned char *)ms->sec->data + r->off;
+}
+
+static __u64 read_uint(const unsigned char *p, __u32 size, bool be)
+{
+	switch (size) {
+	case 1:
+		return p[0];
+	case 2:
+		return be ? (__u16)(p[0] << 8 | p[1]) :
+			    (__u16)(p[1] << 8 | p[0]);
+	case 4:
+		return bc_read_u32(p, be);
+	default:
+		return bc_read_u64(p, be);
+	}
+}
+
+static int set_u32(struct map_sec *ms, struct bc_map *map,
+		   const struct bc_desc_field *f, __u64 v, __u32 *dst)
+{
+	if (v > UINT32_MAX) {
+		pr_warn("collect: %s: section '%s': map '%s': field '%s' value %llu does not fit 32 bits\n",
+			ms->obj->path, ms->sec->name, map->name, f->name,
+			(unsigned long long)v);
+		return -BC_ERRNO__FORMAT;
+	}
+	*dst = v;
+	return 0;
+}
+
+static int set_field(struct map_sec *ms, struct bc_map *map,
+		     const struct bc_desc_field *f, const unsigned char *p)
+{
+	bool be = ms->obj->elf->big_endian;
+	const char *n = f->name;
+	char num[24];
+	__u64 v;
+
+	if (f->kind == BC_FIELD_STRING) {
+		if (!memchr(p, '\0', f->size)) {
+			pr_warn("collect: %s: section '%s': map '%s': field '%s' is not NUL-terminated within %u bytes\n",
+				ms->obj->path, ms->sec->name, map->name, n,
+				f->size);
+			return -BC_ERRNO__FORMAT;
+		}
+		return bc_attr_add(&map->attrs, &map->attr_cnt, n,
+				   (const char *)p);
+	}
+	v = read_uint(p, f->size, be);
+	if (!strcmp(n, "type"))
+		return set_u32(ms, map, f, v, &map->type);
+	if (!strcmp(n, "key_size"))
+		return set_u32(ms, map, f, v, &map->key_size);
+	if (!strcmp(n, "value_size"))
+		return set_u32(ms, map, f, v, &map->value_size);
+	if (!strcmp(n, "max_entries"))
+		return set_u32(ms, map, f, v, &map->max_entries);
+	if (!strcmp(n, "flags"))
+		return set_u32(ms, map, f, v, &map->map_flags);
+	if (!strcmp(n, "numa_node"))
+		return set_u32(ms, map, f, v, &map->numa_node);
+	if (!strcmp(n, "pinning"))
+		return set_u32(ms, map, f, v, &map->pinning);
+	if (!strcmp(n, "map_extra")) {
+		map->map_extra = v;
+		return 0;
+	}
+	if (!strcmp(n, "inner_map_idx")) {
+		/* Resolved once the whole section is read; park it here. */
+		map->inner_idx = v > INT32_MAX ? INT32_MAX : (int)v;
+		return 0;
+	}
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+	return bc_attr_add(&map->attrs, &map->attr_cnt, n, num);
+}
+
+/*
+ * The record zero-extended to the layout: fields past a short record read
+ * as 0 when the dialect allows it (libbpf 0.x copies min(size, 20) bytes
+ * into a zeroed struct), else they are an error.
+ */
+static int map_fields(struct map_sec *ms, struct bc_map *map,
+		      const struct map_rec *r)
+{
+	const struct bc_desc_maps *dm = &obj_desc(ms->obj)->maps;
+	const unsigned char *rec = rec_bytes(ms, r);
+	unsigned char *buf;
+	size_t i, len = max(r->size, (__u64)dm->layout_size);
+	int err = 0;
+
+	buf = calloc(1, len ? len : 1);
+	if (!buf)
+		return -ENOMEM;
+	if (r->size)
+		memcpy(buf, rec, r->size);
+	for (i = 0; i < dm->field_cnt && !err; i++) {
+		const struct bc_desc_field *f = &dm->fields[i];
+
+		if ((__u64)f->offset + f->size > r->size && !dm->zero_extend) {
+			pr_warn("collect: %s: section '%s': map '%s': field '%s' (bytes %u..%u) lies past the %llu-byte record\n",
+				ms->obj->path, ms->sec->name, map->name,
+				f->name, f->offset, f->offset + f->size - 1,
+				(unsigned long long)r->size);
+			err = -BC_ERRNO__FORMAT;
+			break;
+		}
+		err = set_field(ms, map, f, buf + f->offset);
+	}
+	free(buf);
+	return err;
+}
+
+static int map_trailing(struct map_sec *ms, const struct bc_map *map,
+			const struct map_rec *r)
+{
+	const struct bc_desc_maps *dm = &obj_desc(ms->obj)->maps;
+	const unsigned char *rec = rec_bytes(ms, r);
+	__u64 i;
+
+	if (dm->trailing == BC_TRAIL_IGNORE)
+		return 0;
+	for (i = dm->layout_size; i < r->size; i++) {
+		if (!rec[i])
+			continue;
+		pr_warn("collect: %s: section '%s': map '%s': record bytes %u..%llu are not zero (unknown options: a newer or another loader's map struct?)\n",
+			ms->obj->path, ms->sec->name, map->name,
+			dm->layout_size, (unsigned long long)r->size - 1);
+		return -BC_ERRNO__FORMAT;
+	}
+	return 0;
+}
+
+static const char *map_name(struct map_sec *ms, const struct map_rec *r)
+{
+	switch (obj_desc(ms->obj)->maps.name_from) {
+	case BC_NAME_SYMBOL:
+		return r->sym && r->sym->name[0] ? r->sym->name : NULL;
+	case BC_NAME_SECTION_SUFFIX:
+		return ms->rest && ms->rest[0] ? ms->rest : NULL;
+	case BC_NAME_SECTION:
+		return ms->sec->name;
+	}
+	return NULL;
+}
+
+static int map_new(struct map_sec *ms, struct map_rec *r)
+{
+	const struct bc_desc *desc = obj_desc(ms->obj);
+	const char *path = ms->obj->path, *sec = ms->sec->name;
+	const char *name = map_name(ms, r);
+	struct bc_map *map;
+	int err;
+
+	if (!name) {
+		pr_warn("collect: %s: section '%s': map at offset %llu has no name\n",
+			path, sec, (unsigned long long)r->off);
+		return -BC_ERRNO__FORMAT;
+	}
+	if (r->sym && r->sym->bind == STB_LOCAL && !desc->maps.allow_static) {
+		pr_warn("collect: %s: section '%s': map '%s': static maps are not supported by %s\n",
+			path, sec, name, desc->name);
+		return -BC_ERRNO__DIALECT;
+	}
+	if (bc_object_map_by_name(ms->obj, name)) {
+		pr_warn("collect: %s: section '%s': map '%s' at offset %llu: duplicate map name\n",
+			path, sec, name, (unsigned long long)r->off);
+		return -BC_ERRNO__FORMAT;
+	}
+	map = bc_object_add_map(ms->obj, name);
+	if (!map)
+		return -errno;
+	r->map_idx = map->idx;
+	map->kind = BC_MAP_USER;
+	map->sec_idx = ms->sec->idx;
+	map->sec_off = r->off;
+	map->def_size = r->size;
+	map->sec_name = bc_strdup(sec);
+	map->sym_name = r->sym ? bc_strdup(r->sym->name) : NULL;
+	if (!map->sec_name || (r->sym && !map->sym_name))
+		return -ENOMEM;
+	err = map_fields(ms, map, r);
+	return err ?: map_trailing(ms, map, r);
+}
+
+/* inner_map_idx is a record index in the same section (samples/bpf). */
+static int map_inner(struct map_sec *ms, struct map_rec *r)
+{
+	struct bc_map *map = ms->obj->maps[r->map_idx];
+	int v = map->inner_idx;
+
+	if (v < 0)
+		return 0;
+	map->inner_idx = -1;
+	if (map->type != BPF_MAP_TYPE_ARRAY_OF_MAPS &&
+	    map->type != BPF_MAP_TYPE_HASH_OF_MAPS)
+		return 0;
+	if ((size_t)v >= ms->cnt || &ms->recs[v] == r) {
+		pr_warn("collect: %s: section '%s': map '%s': inner_map_idx %d is not another map of the %zu in this section\n",
+			ms->obj->path, ms->sec->name, map->name, v, ms->cnt);
+		return -BC_ERRNO__FORMAT;
+	}
+	map->inner_idx = ms->recs[v].map_idx;
+	return 0;
+}
+
+static bool maps_sec_match(const struct bc_desc_maps *dm, const char *name,
+			   const char **rest)
+{
+	size_t i;
+
+	for (i = 0; i < dm->section_cnt; i++)
+		if (bc_desc_match(&dm->sections[i], name, rest))
+			return true;
+	return false;
+}
+
+static int collect_map_sec(struct bc_object *obj, const struct bc_elf_sec *sec,
+			   const char *rest)
+{
+	struct map_sec ms = { .obj = obj, .sec = sec, .rest = rest };
+	size_t i;
+	int err;
+
+	err = map_recs(&ms);
+	for (i = 0; !err && i < ms.cnt; i++)
+		err = map_new(&ms, &ms.recs[i]);
+	for (i = 0; !err && i < ms.cnt; i++)
+		err = map_inner(&ms, &ms.recs[i]);
+	free(ms.recs);
+	return err;
+}
+
+static int collect_user_maps(struct bc_object *obj)
+{
+	const struct bc_desc_maps *dm = &obj_desc(obj)->maps;
+	const struct bc_elf *elf = obj->elf;
+	const char *rest;
+	size_t i;
+	int err;
+
+	for (i = 1; i < elf->sec_cnt; i++) {
+		rest = NULL;
+		if (elf->secs[i].exec ||
+		    !maps_sec_match(dm, elf->secs[i].name, &rest))
+			continue;
+		err = collect_map_sec(obj, &elf->secs[i], rest);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- global data ------------------------------------------------------ */
+
+static bool sec_is(const char *name, const char *base)
+{
+	size_t len = strlen(base);
+
+	return !strncmp(name, base, len) &&
+	       (name[len] == '\0' || name[len] == '.');
+}
+
+static enum bc_map_kind data_kind(const struct bc_elf_sec *sec, bool *ok)
+{
+	*ok = true;
+	if (sec->type == SHT_PROGBITS && !sec->exec) {
+		if (sec_is(sec->name, ".data"))
+			return BC_MAP_DATA;
+		if (sec_is(sec->name, ".rodata"))
+			return BC_MAP_RODATA;
+	}
+	if (sec->type == SHT_NOBITS && sec_is(sec->name, ".bss"))
+		return BC_MAP_BSS;
+	*ok = false;
+	return BC_MAP_USER;
+}
+
+/*
+ * libbpf 1.1's internal map name: with sfx = max(7, strlen(section)), take
+ * min(15 - sfx, strlen(objname)) chars of the object name, then the
+ * section name, 15 chars in all; no object prefix at all if the section
+ * name has a second '.'. The object name is libbpf's: the basename cut to
+ * 15 chars, then at its first '.'.
+ */
+static void data_map_name(const struct bc_object *obj, const char *sec,
+			  char out[BC_KERNEL_NAME_LEN])
+{
+	char objname[BC_KERNEL_NAME_LEN];
+	size_t sfx, pfx;
+	char *p;
+
+	snprintf(objname, sizeof(objname), "%s", obj->name);
+	p = strchr(objname, '.');
+	if (p)
+		*p = '\0';
+	sfx = min(max(strlen(sec), (size_t)7), (size_t)BC_KERNEL_NAME_LEN - 1);
+	if (strchr(sec + 1, '.'))
+		pfx = 0;
+	else
+		pfx = min(BC_KERNEL_NAME_LEN - 1 - sfx, strlen(objname));
+	snprintf(out, BC_KERNEL_NAME_LEN, "%.*s%.*s", (int)pfx, objname,
+		 (int)sfx, sec);
+	for (p = out; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
+			*p = '_';
+}
+
+/*
+ * libbpf 1.1 makes a data map mmapable only if its BTF DATASEC holds a
+ * non-static variable (3cd45b66); without BTF there is no such variable.
+ */
+static bool datasec_has_global(const struct btf *btf, const char *sec)
+{
+	const struct btf_var_secinfo *vi;
+	const struct btf_type *t, *v;
+	__s32 id;
+	int i;
+
+	if (!btf)
+		return false;
+	id = btf__find_by_name_kind(btf, sec, BTF_KIND_DATASEC);
+	if (id <= 0)
+		return false;
+	t = btf__type_by_id(btf, id);
+	vi = btf_var_secinfos(t);
+	for (i = 0; i < btf_vlen(t); i++, vi++) {
+		v = btf__type_by_id(btf, vi->type);
+		if (v && btf_is_var(v) && btf_var(v)->linkage != BTF_VAR_STATIC)
+			return true;
+	}
+	return false;
+}
+
+static struct btf *object_btf(const struct bc_object *obj)
+{
+	const struct bc_elf_sec *sec = bc_elf_sec_by_name(obj->elf, ".BTF");
+	struct btf *btf;
+
+	if (!sec || !sec->data)
+		return NULL;
+	btf = btf__new(sec->data, sec->size);
+	if (!btf) {
+		pr_debug("collect: %s: section '.BTF': unreadable (%s); data maps get no BPF_F_MMAPABLE\n",
+			 obj->path, strerror(errno));
+		return NULL;
+	}
+	return btf;
+}
+
+static int data_map_new(struct bc_object *obj, const struct bc_elf_sec *sec,
+			enum bc_map_kind kind, const struct btf *btf)
+{
+	char name[BC_KERNEL_NAME_LEN];
+	struct bc_map *map;
+
+	if (sec->size > UINT32_MAX) {
+		pr_warn("collect: %s: section '%s': size %llu too large for a map value\n",
+			obj->path, sec->name, (unsigned long long)sec->size);
+		return -BC_ERRNO__FORMAT;
+	}
+	data_map_name(obj, sec->name, name);
+	if (bc_object_map_by_name(obj, name)) {
+		pr_warn("collect: %s: section '%s': data map name '%s' is already taken\n",
+			obj->path, sec->name, name);
+		return -BC_ERRNO__FORMAT;
+	}
+	map = bc_object_add_map(obj, name);
+	if (!map)
+		return -errno;
+	map->kind = kind;
+	map->type = BPF_MAP_TYPE_ARRAY;
+	map->key_size = 4;
+	map->value_size = sec->size;
+	map->max_entries = 1;
+	map->sec_idx = sec->idx;
+	map->def_size = sec->size;
+	map->sec_name = bc_strdup(sec->name);
+	if (!map->sec_name)
+		return -ENOMEM;
+	if (datasec_has_global(btf, sec->name))
+		map->map_flags |= BPF_F_MMAPABLE;
+	if (kind == BC_MAP_RODATA) {
+		map->map_flags |= BPF_F_RDONLY_PROG;
+		map->freeze = true;
+	}
+	if (kind == BC_MAP_BSS)
+		return 0;
+	map->init = malloc(sec->size);
+	if (!map->init)
+		return -ENOMEM;
+	memcpy(map->init, sec->data, sec->size);
+	return 0;
+}
+
+static int collect_data_maps(struct bc_object *obj)
+{
+	const struct bc_elf *elf = obj->elf;
+	enum bc_map_kind kind;
+	struct btf *btf = NULL;
+	size_t i;
+	bool ok;
+	int err = 0;
+
+	if (!obj_desc(obj)->special.global_data)
+		return 0;
+	for (i = 1; i < elf->sec_cnt && !err; i++) {
+		const struct bc_elf_sec *sec = &elf->secs[i];
+
+		kind = data_kind(sec, &ok);
+		if (!ok || !sec->size)
+			continue;
+		if (kind != BC_MAP_BSS && !sec->data) {
+			pr_warn("collect: %s: section '%s': no data\n",
+				obj->path, sec->name);
+			err = -BC_ERRNO__FORMAT;
+			break;
+		}
+		if (!btf)
+			btf = object_btf(obj);
+		err = data_map_new(obj, sec, kind, btf);
+	}
+	btf__free(btf);
+	return err;
+}
+
+static int collect_maps(struct bc_object *obj)
+{
+	int (*hook)(struct bc_object *) = BC_OPS_GET(obj_ops(obj),
+						     collect_maps);
+
+	return collect_user_maps(obj) ?: collect_data_maps(obj) ?:
+	       (hook ? hook(obj) : 0);
+}
+
+/* ---- programs --------------------------------------------------------- */
+
+struct prog_sec {
+	struct bc_object *obj;
+	const struct bc_elf_sec *sec;
+	const char *name;		/* section name without '?' */
+	bool autoload;
+	const struct bc_desc_prog_rule *rule;	/* NULL: unknown, UNSPEC */
+	const char *rest;
+};
+
+static int prog_setup(struct prog_sec *ps, struct bc_prog *prog)
+{
+	const struct bc_desc_prog_rule *rule = ps->rule;
+	int (*classify)(struct bc_object *, struct bc_prog *,
+			const struct bc_desc_prog_rule *, const char *);
+
+	if (!rule)
+		return 0;
+	prog->type = rule->prog_type;
+	prog->expected_attach_type = rule->attach_type;
+	prog->prog_flags = rule->prog_flags;
+	if (rule->target_suffix && ps->rest && ps->rest[0]) {
+		prog->attach_target = bc_strdup(ps->rest);
+		if (!prog->attach_target)
+			return -ENOMEM;
+	}
+	if (!rule->hook)
+		return 0;
+	classify = BC_OPS_GET(obj_ops(ps->obj), classify);
+	if (!classify) {
+		pr_warn("collect: %s: section '%s': rule wants hook '%s' but dialect '%s' has no classify hook\n",
+			ps->obj->path, ps->name, rule->hook,
+			obj_desc(ps->obj)->name);
+		return -BC_ERRNO__DIALECT;
+	}
+	return classify(ps->obj, prog, rule, ps->rest ? ps->rest : "");
+}
+
+static bool prog_by_name(const struct bc_object *obj, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < obj->prog_cnt; i++)
+		if (!strcmp(obj->progs[i]->name, name))
+			return true;
+	return false;
+}
+
+static int prog_new(struct prog_sec *ps, const char *name, __u64 off,
+		    __u64 size)
+{
+	const char *path = ps->obj->path;
+	struct bc_prog *prog;
+	size_t cnt;
+
+	if (!size || size % 8 || off % 8 || size > ps->sec->size ||
+	    off > ps->sec->size - size) {
+		pr_warn("collect: %s: section '%s': program '%s': bytes %llu+%llu are not whole instructions inside the section\n",
+			path, ps->name, name, (unsigned long long)off,
+			(unsigned long long)size);
+		return -BC_ERRNO__FORMAT;
+	}
+	cnt = size / 8;
+	if (cnt > BC_MAX_INSNS) {
+		pr_warn("collect: %s: section '%s': program '%s': %zu instructions exceed the limit of %u\n",
+			path, ps->name, name, cnt, BC_MAX_INSNS);
+		return -E2BIG;
+	}
+	if (prog_by_name(ps->obj, name)) {
+		pr_warn("collect: %s: section '%s': program '%s': duplicate program name\n",
+			path, ps->name, name);
+		return -BC_ERRNO__FORMAT;
+	}
+	prog = bc_object_add_prog(ps->obj, name, ps->name);
+	if (!prog) {
+		if (errno == E2BIG)
+			pr_warn("collect: %s: section '%s': more than %u programs\n",
+				path, ps->name, BC_MAX_PROGS);
+		return -errno;
+	}
+	prog->sec_idx = ps->sec->idx;
+	prog->sec_off = off;
+	prog->autoload = ps->autoload;
+	prog->insns = calloc(cnt, sizeof(*prog->insns));
+	if (!prog->insns)
+		return -ENOMEM;
+	bc_elf_copy_insns(ps->obj->elf, ps->sec, off, cnt, prog->insns);
+	prog->insn_cnt = cnt;
+	return prog_setup(ps, prog);
+}
+
+/* First STB_GLOBAL symbol in the section: at offset 0 if at0, any else. */
+static const char *first_global(const struct prog_sec *ps, bool at0)
+{
+	const struct bc_elf *elf = ps->obj->elf;
+	const struct bc_elf_sym *s;
+	size_t i;
+
+	for (i = 1; i < elf->sym_cnt; i++) {
+		s = &elf->syms[i];
+		if (s->shndx != ps->sec->idx || s->bind != STB_GLOBAL ||
+		    !s->name[0] ||
+		    (s->type != STT_FUNC && s->type != STT_NOTYPE))
+			continue;
+		if (!at0 || s->value == 0)
+			return s->name;
+	}
+	return NULL;
+}
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct bc_elf_sym *x = *(const struct bc_elf_sym **)a;
+	const struct bc_elf_sym *y = *(const struct bc_elf_sym **)b;
+
+	return x->value < y->value ? -1 : x->value > y->value;
+}
+
+static int progs_by_symbols(struct prog_sec *ps)
+{
+	const struct bc_elf *elf = ps->obj->elf;
+	const struct bc_elf_sym **funcs;
+	const char *name;
+	size_t i, n = 0;
+	int err = 0;
+
+	funcs = calloc(elf->sym_cnt, sizeof(*funcs));
+	if (!funcs)
+		return -ENOMEM;
+	for (i = 1; i < elf->sym_cnt; i++)
+		if (elf->syms[i].shndx == ps->sec->idx &&
+		    elf->syms[i].type == STT_FUNC)
+			funcs[n++] = &elf->syms[i];
+	qsort(funcs, n, sizeof(*funcs), sym_cmp);
+	for (i = 0; i < n && !err; i++) {
+		if (funcs[i]->bind == STB_LOCAL &&
+		    obj_desc(ps->obj)->progs.reject_static) {
+			pr_warn("collect: %s: section '%s': sec '%s': program '%s' is static and not supported\n",
+				ps->obj->path, ps->name, ps->name,
+				funcs[i]->name);
+			err = -BC_ERRNO__DIALECT;
+			break;
+		}
+		err = prog_new(ps, funcs[i]->name, funcs[i]->value,
+			       funcs[i]->size);
+	}
+	free(funcs);
+	if (err || n)
+		return err;
+	/* Hand-written or stripped code: the section is one program. */
+	name = first_global(ps, false);
+	return prog_new(ps, name ? name : ps->name, 0, ps->sec->size);
+}
+
+static int progs_by_section(struct prog_sec *ps)
+{
+	const struct bc_desc_progs *dp = &obj_desc(ps->obj)->progs;
+	const char *name = ps->name;
+
+	if (dp->name_from == BC_NAME_SYMBOL)
+		name = first_global(ps, true) ?: ps->name;
+	else if (dp->name_from == BC_NAME_SECTION_SUFFIX && ps->rest &&
+		 ps->rest[0])
+		name = ps->rest;
+	return prog_new(ps, name, 0, ps->sec->size);
+}
+
+/* Resolve the section's rule; returns 1 if the section holds no program. */
+static int prog_sec_rule(struct prog_sec *ps)
+{
+	const struct bc_desc *desc = obj_desc(ps->obj);
+
+	ps->rest = NULL;
+	ps->rule = bc_desc_find_rule(desc, ps->name, &ps->rest);
+	if (ps->rule)
+		return ps->rule->ignore ? 1 : 0;
+	switch (desc->progs.unknown) {
+	case BC_UNKNOWN_IGNORE:
+		pr_debug("collect: %s: section '%s': no program rule matches; skipped\n",
+			 ps->obj->path, ps->name);
+		return 1;
+	case BC_UNKNOWN_UNSPEC:
+		pr_debug("collect: %s: section '%s': no program rule matches; type unspec\n",
+			 ps->obj->path, ps->name);
+		return 0;
+	case BC_UNKNOWN_ERROR:
+		break;
+	}
+	pr_warn("collect: %s: section '%s': no program type for this section name in dialect '%s'\n",
+		ps->obj->path, ps->name, desc->name);
+	return -BC_ERRNO__DIALECT;
+}
+
+static int collect_prog_sec(struct bc_object *obj, const struct bc_elf_sec *sec)
+{
+	const struct bc_desc_progs *dp = &obj_desc(obj)->progs;
+	struct prog_sec ps = {
+		.obj = obj,
+		.sec = sec,
+		.name = sec->name,
+		.autoload = true,
+	};
+	int ret;
+
+	if (dp->text_is_library && !strcmp(sec->name, ".text"))
+		return 0;
+	if (dp->autoload_prefix && ps.name[0] == '?' && ps.name[1]) {
+		ps.name++;
+		ps.autoload = false;
+	}
+	ret = prog_sec_rule(&ps);
+	if (ret)
+		return ret < 0 ? ret : 0;
+	if (dp->split == BC_SPLIT_SYMBOLS)
+		return progs_by_symbols(&ps);
+	return progs_by_section(&ps);
+}
+
+static int collect_progs(struct bc_object *obj)
+{
+	const struct bc_elf *elf = obj->elf;
+	size_t i;
+	int err;
+
+	for (i = 1; i < elf->sec_cnt; i++) {
+		if (!elf->secs[i].exec)
+			continue;
+		err = collect_prog_sec(obj, &elf->secs[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- the stage -------------------------------------------------------- */
+
+static int collect_finish(struct bc_object *obj)
+{
+	int (*hook)(struct bc_object *) = BC_OPS_GET(obj_ops(obj), finish);
+
+	return hook ? hook(obj) : 0;
+}
+
+int bc_collect(struct bc_object *obj)
+{
+	if (!obj || !obj->elf || !obj->dialect || !obj->dialect->desc)
+		return -EINVAL;
+	return collect_license(obj) ?: collect_version(obj) ?:
+	       collect_maps(obj) ?: collect_progs(obj) ?:
+	       collect_finish(obj);
+}

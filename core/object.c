@@ -1,65 +1,863 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* STUB: replaced by the object open pipeline, model helpers and getters. */
+/*
+ * The object: open pipeline (read, hash, parse, pick the dialect, apply
+ * params, collect), the model construction helpers every stage uses, and
+ * the public getters.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "dialect.h"
 #include "object.h"
-struct bc_object *bc_object__open_file(const char *path, const struct bc_open_opts *opts) { return NULL; }
-struct bc_object *bc_object__open_mem(const void *buf, size_t size, const struct bc_open_opts *opts) { return NULL; }
-void bc_object__close(struct bc_object *obj) {  }
-const char *bc_object__name(const struct bc_object *obj) { return NULL; }
-const char *bc_object__path(const struct bc_object *obj) { return NULL; }
-const struct bc_dialect *bc_object__dialect(const struct bc_object *obj) { return NULL; }
-const char *bc_object__license(const struct bc_object *obj) { return NULL; }
-__u32 bc_object__kversion(const struct bc_object *obj, bool *explicit_) { return 0; }
-bool bc_object__big_endian(const struct bc_object *obj) { return 0; }
-const char *bc_object__sha1(const struct bc_object *obj) { return NULL; }
-size_t bc_object__map_cnt(const struct bc_object *obj) { return 0; }
-struct bc_map *bc_object__map(const struct bc_object *obj, size_t i) { return NULL; }
-struct bc_map *bc_object__find_map(const struct bc_object *obj, const char *name) { return NULL; }
-size_t bc_object__prog_cnt(const struct bc_object *obj) { return 0; }
-struct bc_prog *bc_object__prog(const struct bc_object *obj, size_t i) { return NULL; }
-struct bc_prog *bc_object__find_prog(const struct bc_object *obj, const char *name) { return NULL; }
-size_t bc_object__init_cnt(const struct bc_object *obj) { return 0; }
-int bc_object__init(const struct bc_object *obj, size_t i, const struct bc_map **map, __u32 *key, const struct bc_prog **prog, const struct bc_map **inner) { return 0; }
-const char *bc_map__name(const struct bc_map *map) { return NULL; }
-enum bc_map_kind bc_map__kind(const struct bc_map *map) { return 0; }
-__u32 bc_map__type(const struct bc_map *map) { return 0; }
-__u32 bc_map__key_size(const struct bc_map *map) { return 0; }
-__u32 bc_map__value_size(const struct bc_map *map) { return 0; }
-__u32 bc_map__max_entries(const struct bc_map *map) { return 0; }
-__u32 bc_map__flags(const struct bc_map *map) { return 0; }
-__u32 bc_map__numa_node(const struct bc_map *map) { return 0; }
-__u64 bc_map__map_extra(const struct bc_map *map) { return 0; }
-__u32 bc_map__pinning(const struct bc_map *map) { return 0; }
-const char *bc_map__pin_path(const struct bc_map *map) { return NULL; }
-const struct bc_map *bc_map__inner(const struct bc_map *map) { return NULL; }
-const char *bc_map__section(const struct bc_map *map) { return NULL; }
-__u64 bc_map__offset(const struct bc_map *map) { return 0; }
-size_t bc_map__attr_cnt(const struct bc_map *map) { return 0; }
-const char *bc_map__attr(const struct bc_map *map, size_t i, const char **value) { return NULL; }
-int bc_map__fd(const struct bc_map *map) { return 0; }
-__u32 bc_map__id(const struct bc_map *map) { return 0; }
-bool bc_map__reused(const struct bc_map *map) { return 0; }
-const char *bc_prog__name(const struct bc_prog *prog) { return NULL; }
-const char *bc_prog__section(const struct bc_prog *prog) { return NULL; }
-__u32 bc_prog__type(const struct bc_prog *prog) { return 0; }
-__u32 bc_prog__expected_attach_type(const struct bc_prog *prog) { return 0; }
-const char *bc_prog__attach_target(const struct bc_prog *prog) { return NULL; }
-__u32 bc_prog__flags(const struct bc_prog *prog) { return 0; }
-bool bc_prog__autoload(const struct bc_prog *prog) { return 0; }
-int bc_prog__set_autoload(struct bc_prog *prog, bool autoload) { return 0; }
-__u64 bc_prog__offset(const struct bc_prog *prog) { return 0; }
-size_t bc_prog__insn_cnt(const struct bc_prog *prog) { return 0; }
-const void *bc_prog__insns(const struct bc_prog *prog) { return NULL; }
-size_t bc_prog__param_cnt(const struct bc_prog *prog) { return 0; }
-const char *bc_prog__param(const struct bc_prog *prog, size_t i, const char **value) { return NULL; }
-int bc_prog__fd(const struct bc_prog *prog) { return 0; }
-__u32 bc_prog__id(const struct bc_prog *prog) { return 0; }
-const char *bc_prog__tag(const struct bc_prog *prog) { return NULL; }
-const char *bc_prog__log(const struct bc_prog *prog) { return NULL; }
-size_t bc_object__plan_cnt(const struct bc_object *obj) { return 0; }
-const char *bc_object__plan_step(const struct bc_object *obj, size_t i) { return NULL; }
-const char *bc_map_type_name(__u32 type) { return NULL; }
-const char *bc_prog_type_name(__u32 type) { return NULL; }
-const char *bc_attach_type_name(__u32 type) { return NULL; }
-int bc_map_type_by_name(const char *name, __u32 *type) { return 0; }
-int bc_prog_type_by_name(const char *name, __u32 *type) { return 0; }
-int bc_attach_type_by_name(const char *name, __u32 *type) { return 0; }
+
+/* Objects are a few MiB at most; anything bigger is a mistake or hostile. */
+#define BC_MAX_OBJECT_SIZE	(256U << 20)
+
+/* ---- opts ------------------------------------------------------------- */
+
+#define offsetofend(TYPE, FIELD) \
+	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
+
+/* Field of an opts struct if the caller's sz covers it, else the default. */
+#define OPTS_GET(opts, field, def)					\
+	((opts) && (opts)->sz >= offsetofend(typeof(*(opts)), field) ?	\
+	 (opts)->field : (def))
+
+static bool opts_tail_zero(const void *opts, size_t known, size_t sz)
+{
+	const char *p = opts;
+	size_t i;
+
+	for (i = known; i < sz; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static int open_opts_check(const struct bc_open_opts *opts)
+{
+	size_t known = offsetofend(struct bc_open_opts,
+				   bc_open_opts__last_field);
+
+	if (!opts)
+		return 0;
+	if (opts->sz < sizeof(size_t)) {
+		pr_warn("open: bc_open_opts size %zu is too small\n", opts->sz);
+		return -EINVAL;
+	}
+	if (!opts_tail_zero(opts, known, opts->sz)) {
+		pr_warn("open: bc_open_opts has non-zero extra bytes\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- model helpers ------------------------------------------------------ */
+
+struct bc_map *bc_object_add_map(struct bc_object *obj, const char *name)
+{
+	struct bc_map **maps, *map;
+
+	if (obj->map_cnt >= BC_MAX_MAPS)
+		return bc_err_ptr(-E2BIG);
+	maps = bc_grow(obj->maps, &obj->map_cap, obj->map_cnt + 1,
+		       sizeof(*maps));
+	if (!maps)
+		return bc_err_ptr(-ENOMEM);
+	obj->maps = maps;
+	map = calloc(1, sizeof(*map));
+	if (!map)
+		return bc_err_ptr(-ENOMEM);
+	map->name = bc_strdup(name ? name : "");
+	if (!map->name) {
+		free(map);
+		return bc_err_ptr(-ENOMEM);
+	}
+	map->obj = obj;
+	map->idx = obj->map_cnt;
+	map->inner_idx = -1;
+	map->sec_idx = -1;
+	map->fd = -1;
+	maps[obj->map_cnt++] = map;
+	return map;
+}
+
+struct bc_prog *bc_object_add_prog(struct bc_object *obj, const char *name,
+				   const char *sec_name)
+{
+	struct bc_prog **progs, *prog;
+
+	if (obj->prog_cnt >= BC_MAX_PROGS)
+		return bc_err_ptr(-E2BIG);
+	progs = bc_grow(obj->progs, &obj->prog_cap, obj->prog_cnt + 1,
+			sizeof(*progs));
+	if (!progs)
+		return bc_err_ptr(-ENOMEM);
+	obj->progs = progs;
+	prog = calloc(1, sizeof(*prog));
+	if (!prog)
+		return bc_err_ptr(-ENOMEM);
+	prog->name = bc_strdup(name ? name : "");
+	prog->sec_name = bc_strdup(sec_name ? sec_name : "");
+	if (!prog->name || !prog->sec_name) {
+		free(prog->name);
+		free(prog->sec_name);
+		free(prog);
+		return bc_err_ptr(-ENOMEM);
+	}
+	prog->obj = obj;
+	prog->idx = obj->prog_cnt;
+	prog->sec_idx = -1;
+	prog->autoload = true;
+	prog->fd = -1;
+	progs[obj->prog_cnt++] = prog;
+	return prog;
+}
+
+int bc_object_add_init(struct bc_object *obj, size_t map_idx, __u32 key,
+		       enum bc_init_kind kind, size_t target)
+{
+	struct bc_init *inits;
+
+	inits = bc_grow(obj->inits, &obj->init_cap, obj->init_cnt + 1,
+			sizeof(*inits));
+	if (!inits)
+		return -ENOMEM;
+	obj->inits = inits;
+	inits[obj->init_cnt++] = (struct bc_init){
+		.map_idx = map_idx,
+		.key = key,
+		.kind = kind,
+		.target = target,
+	};
+	return 0;
+}
+
+int bc_object_plan_add(struct bc_object *obj, const char *fmt, ...)
+{
+	char **plan, *step;
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vasprintf(&step, fmt, ap);
+	va_end(ap);
+	if (ret < 0)
+		return -ENOMEM;
+	plan = bc_grow(obj->plan, &obj->plan_cap, obj->plan_cnt + 1,
+		       sizeof(*plan));
+	if (!plan) {
+		free(step);
+		return -ENOMEM;
+	}
+	obj->plan = plan;
+	plan[obj->plan_cnt++] = step;
+	return 0;
+}
+
+void bc_object_plan_reset(struct bc_object *obj)
+{
+	size_t i;
+
+	for (i = 0; i < obj->plan_cnt; i++)
+		free(obj->plan[i]);
+	obj->plan_cnt = 0;
+}
+
+struct bc_map *bc_object_map_by_name(const struct bc_object *obj,
+				     const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < obj->map_cnt; i++)
+		if (!strcmp(obj->maps[i]->name, name))
+			return obj->maps[i];
+	return NULL;
+}
+
+/* ---- open pipeline ------------------------------------------------------ */
+
+static int read_file(const char *path, void **bufp, size_t *sizep)
+{
+	struct stat st;
+	size_t done = 0;
+	void *buf = NULL;
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		pr_warn("open: %s: cannot open: %s\n", path, strerror(-err));
+		return err;
+	}
+	if (fstat(fd, &st)) {
+		err = -errno;
+		pr_warn("open: %s: cannot stat: %s\n", path, strerror(-err));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		pr_warn("open: %s: not a regular file\n", path);
+		err = -EINVAL;
+		goto out;
+	}
+	if (st.st_size > BC_MAX_OBJECT_SIZE) {
+		pr_warn("open: %s: size %lld exceeds the %u-byte limit\n",
+			path, (long long)st.st_size, BC_MAX_OBJECT_SIZE);
+		err = -EFBIG;
+		goto out;
+	}
+	/* One spare byte so an empty file still gets a real buffer. */
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (done < (size_t)st.st_size) {
+		n = read(fd, (char *)buf + done, (size_t)st.st_size - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : -EIO;
+			pr_warn("open: %s: read failed at byte %zu: %s\n",
+				path, done, strerror(-err));
+			goto out;
+		}
+		done += n;
+	}
+	*bufp = buf;
+	*sizep = done;
+	buf = NULL;
+	err = 0;
+out:
+	free(buf);
+	close(fd);
+	return err;
+}
+
+static const char *path_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* Takes ownership of buf in every case. */
+static struct bc_object *object_new(void *buf, size_t size, const char *path)
+{
+	struct bc_object *obj;
+
+	obj = calloc(1, sizeof(*obj));
+	if (!obj) {
+		free(buf);
+		return NULL;
+	}
+	obj->buf = buf;
+	obj->size = size;
+	obj->path = bc_strdup(path);
+	obj->name = bc_strdup(path_basename(path));
+	obj->license = bc_strdup("");
+	if (!obj->path || !obj->name || !obj->license) {
+		bc_object__close(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static void list_dialects(char *buf, size_t size)
+{
+	const struct bc_dialect *d = NULL;
+	size_t len = 0;
+	int n;
+
+	buf[0] = '\0';
+	while ((d = bc_dialect__next(d)) && len < size) {
+		n = snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+			     bc_dialect__name(d));
+		if (n < 0)
+			break;
+		len += n;
+	}
+}
+
+static int dialect_by_name(struct bc_object *obj, const char *name)
+{
+	char known[512];
+
+	obj->dialect = bc_dialect__find(name);
+	if (obj->dialect)
+		return 0;
+	list_dialects(known, sizeof(known));
+	pr_warn("open: %s: unknown dialect '%s' (known: %s)\n", obj->path,
+		name, known);
+	return -BC_ERRNO__DIALECT;
+}
+
+static int dialect_detect(struct bc_object *obj)
+{
+	struct bc_detection *det;
+	int best, err = 0;
+
+	det = bc_detect_mem(obj->buf, obj->size);
+	if (!det) {
+		err = -errno;
+		pr_warn("open: %s: dialect detection failed: %s\n", obj->path,
+			strerror(errno));
+		return err ? err : -BC_ERRNO__DIALECT;
+	}
+	best = bc_detection__cnt(det) ? bc_detection__score(det, 0) : 0;
+	if (best <= 0) {
+		pr_warn("open: %s: cannot tell which loader convention this object follows; use --dialect\n",
+			obj->path);
+		err = -BC_ERRNO__DIALECT;
+		goto out;
+	}
+	/* A tie is no verdict: guessing would load with the wrong rules. */
+	if (bc_detection__cnt(det) > 1 &&
+	    bc_detection__score(det, 1) == best) {
+		pr_warn("open: %s: dialects '%s' and '%s' fit equally well (score %d); use --dialect\n",
+			obj->path,
+			bc_dialect__name(bc_detection__dialect(det, 0)),
+			bc_dialect__name(bc_detection__dialect(det, 1)), best);
+		err = -BC_ERRNO__DIALECT;
+		goto out;
+	}
+	obj->dialect = bc_detection__dialect(det, 0);
+	pr_debug("open: %s: detected dialect '%s' (score %d)\n", obj->path,
+		 bc_dialect__name(obj->dialect), best);
+out:
+	bc_detection__free(det);
+	return err;
+}
+
+static int choose_dialect(struct bc_object *obj, const char *name)
+{
+	return name ? dialect_by_name(obj, name) : dialect_detect(obj);
+}
+
+static int apply_param(struct bc_object *obj, const char *param)
+{
+	const struct bc_dialect_ops *ops = obj->dialect->ops;
+	int (*hook)(struct bc_object *, const char *, const char *);
+	const char *eq = param ? strchr(param, '=') : NULL;
+	const char *dname = bc_dialect__name(obj->dialect);
+	char *key;
+	int err;
+
+	if (!eq || eq == param) {
+		pr_warn("open: %s: parameter '%s' is not key=value\n",
+			obj->path, param ? param : "(null)");
+		return -BC_ERRNO__PARAM;
+	}
+	key = bc_strndup(param, eq - param);
+	if (!key)
+		return -ENOMEM;
+	hook = BC_OPS_GET(ops, param);
+	err = hook ? hook(obj, key, eq + 1) : -ENOENT;
+	if (err == -ENOENT) {
+		pr_warn("open: %s: dialect '%s' has no parameter '%s'\n",
+			obj->path, dname, key);
+		err = -BC_ERRNO__PARAM;
+	} else if (err) {
+		pr_warn("open: %s: dialect '%s': parameter '%s' refused\n",
+			obj->path, dname, key);
+	} else {
+		err = bc_attr_add(&obj->params, &obj->param_cnt, key, eq + 1);
+	}
+	free(key);
+	return err;
+}
+
+static int apply_params(struct bc_object *obj,
+			const char *const *params, size_t cnt)
+{
+	size_t i;
+	int err;
+
+	if (cnt && !params)
+		return -EINVAL;
+	for (i = 0; i < cnt; i++) {
+		err = apply_param(obj, params[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int object_elf_open(struct bc_object *obj)
+{
+	bc_sha1_hex(obj->buf, obj->size, obj->sha1);
+	return bc_elf_open(obj->buf, obj->size, obj->path, &obj->elf);
+}
+
+/* The stages after reading: one chain, one error exit. */
+static struct bc_object *object_open(struct bc_object *obj,
+				     const struct bc_open_opts *opts)
+{
+	int err;
+
+	err = object_elf_open(obj);
+	err = err ?: choose_dialect(obj, OPTS_GET(opts, dialect, NULL));
+	err = err ?: apply_params(obj, OPTS_GET(opts, params, NULL),
+				  OPTS_GET(opts, param_cnt, 0));
+	err = err ?: bc_collect(obj);
+	if (err) {
+		bc_object__close(obj);
+		return bc_err_ptr(err);
+	}
+	return obj;
+}
+
+struct bc_object *bc_object__open_file(const char *path,
+				       const struct bc_open_opts *opts)
+{
+	struct bc_object *obj;
+	size_t size;
+	void *buf;
+	int err;
+
+	if (!path)
+		return bc_err_ptr(-EINVAL);
+	err = open_opts_check(opts);
+	err = err ?: read_file(path, &buf, &size);
+	if (err)
+		return bc_err_ptr(err);
+	obj = object_new(buf, size, path);
+	if (!obj)
+		return bc_err_ptr(-ENOMEM);
+	return object_open(obj, opts);
+}
+
+struct bc_object *bc_object__open_mem(const void *buf, size_t size,
+				      const struct bc_open_opts *opts)
+{
+	struct bc_object *obj;
+	const char *name;
+	void *copy;
+	int err;
+
+	if (!buf || !size)
+		return bc_err_ptr(-EINVAL);
+	err = open_opts_check(opts);
+	if (err)
+		return bc_err_ptr(err);
+	if (size > BC_MAX_OBJECT_SIZE) {
+		pr_warn("open: mem: size %zu exceeds the %u-byte limit\n",
+			size, BC_MAX_OBJECT_SIZE);
+		return bc_err_ptr(-EFBIG);
+	}
+	name = OPTS_GET(opts, object_name, NULL);
+	copy = malloc(size);
+	if (!copy)
+		return bc_err_ptr(-ENOMEM);
+	memcpy(copy, buf, size);
+	obj = object_new(copy, size, name ? name : "mem");
+	if (!obj)
+		return bc_err_ptr(-ENOMEM);
+	return object_open(obj, opts);
+}
+
+/* ---- teardown ----------------------------------------------------------- */
+
+static void map_free(struct bc_map *map)
+{
+	if (!map)
+		return;
+	if (map->fd >= 0)
+		close(map->fd);
+	free(map->name);
+	free(map->sec_name);
+	free(map->sym_name);
+	free(map->init);
+	bc_attrs_free(map->attrs, map->attr_cnt);
+	free(map->pin_path);
+	free(map);
+}
+
+static void prog_free(struct bc_prog *prog)
+{
+	if (!prog)
+		return;
+	if (prog->fd >= 0)
+		close(prog->fd);
+	free(prog->name);
+	free(prog->sec_name);
+	free(prog->insns);
+	free(prog->attach_target);
+	bc_attrs_free(prog->params, prog->param_cnt);
+	free(prog->linked);
+	free(prog->fixups);
+	free(prog->log);
+	free(prog);
+}
+
+void bc_object__close(struct bc_object *obj)
+{
+	void (*release)(struct bc_object *);
+	size_t i;
+
+	if (!obj)
+		return;
+	release = obj->dialect ? BC_OPS_GET(obj->dialect->ops, release) : NULL;
+	if (release)
+		release(obj);
+	for (i = 0; i < obj->prog_cnt; i++)
+		prog_free(obj->progs[i]);
+	free(obj->progs);
+	for (i = 0; i < obj->map_cnt; i++)
+		map_free(obj->maps[i]);
+	free(obj->maps);
+	free(obj->inits);
+	bc_object_plan_reset(obj);
+	free(obj->plan);
+	bc_attrs_free(obj->params, obj->param_cnt);
+	free(obj->license);
+	bc_elf_close(obj->elf);
+	free(obj->buf);
+	free(obj->path);
+	free(obj->name);
+	free(obj);
+}
+
+/* ---- object getters ----------------------------------------------------- */
+
+const char *bc_object__name(const struct bc_object *obj)
+{
+	return obj ? obj->name : NULL;
+}
+
+const char *bc_object__path(const struct bc_object *obj)
+{
+	return obj ? obj->path : NULL;
+}
+
+const struct bc_dialect *bc_object__dialect(const struct bc_object *obj)
+{
+	return obj ? obj->dialect : NULL;
+}
+
+const char *bc_object__license(const struct bc_object *obj)
+{
+	return obj ? obj->license : NULL;
+}
+
+__u32 bc_object__kversion(const struct bc_object *obj, bool *explicit_)
+{
+	if (explicit_)
+		*explicit_ = obj ? obj->kversion_explicit : false;
+	return obj ? obj->kversion : 0;
+}
+
+bool bc_object__big_endian(const struct bc_object *obj)
+{
+	return obj && obj->elf ? obj->elf->big_endian : false;
+}
+
+const char *bc_object__sha1(const struct bc_object *obj)
+{
+	return obj ? obj->sha1 : NULL;
+}
+
+size_t bc_object__map_cnt(const struct bc_object *obj)
+{
+	return obj ? obj->map_cnt : 0;
+}
+
+struct bc_map *bc_object__map(const struct bc_object *obj, size_t i)
+{
+	if (!obj || i >= obj->map_cnt)
+		return bc_err_ptr(-ENOENT);
+	return obj->maps[i];
+}
+
+struct bc_map *bc_object__find_map(const struct bc_object *obj,
+				   const char *name)
+{
+	struct bc_map *map;
+
+	if (!obj || !name)
+		return bc_err_ptr(-EINVAL);
+	map = bc_object_map_by_name(obj, name);
+	return map ? map : bc_err_ptr(-ENOENT);
+}
+
+size_t bc_object__prog_cnt(const struct bc_object *obj)
+{
+	return obj ? obj->prog_cnt : 0;
+}
+
+struct bc_prog *bc_object__prog(const struct bc_object *obj, size_t i)
+{
+	if (!obj || i >= obj->prog_cnt)
+		return bc_err_ptr(-ENOENT);
+	return obj->progs[i];
+}
+
+struct bc_prog *bc_object__find_prog(const struct bc_object *obj,
+				     const char *name)
+{
+	size_t i;
+
+	if (!obj || !name)
+		return bc_err_ptr(-EINVAL);
+	for (i = 0; i < obj->prog_cnt; i++)
+		if (!strcmp(obj->progs[i]->name, name))
+			return obj->progs[i];
+	return bc_err_ptr(-ENOENT);
+}
+
+size_t bc_object__init_cnt(const struct bc_object *obj)
+{
+	return obj ? obj->init_cnt : 0;
+}
+
+int bc_object__init(const struct bc_object *obj, size_t i,
+		    const struct bc_map **map, __u32 *key,
+		    const struct bc_prog **prog, const struct bc_map **inner)
+{
+	const struct bc_init *in;
+	bool is_prog;
+
+	if (!obj)
+		return bc_err(-EINVAL);
+	if (i >= obj->init_cnt)
+		return bc_err(-ENOENT);
+	in = &obj->inits[i];
+	is_prog = in->kind == BC_INIT_PROG;
+	if (in->map_idx >= obj->map_cnt ||
+	    in->target >= (is_prog ? obj->prog_cnt : obj->map_cnt))
+		return bc_err(-EINVAL);
+	if (map)
+		*map = obj->maps[in->map_idx];
+	if (key)
+		*key = in->key;
+	if (prog)
+		*prog = is_prog ? obj->progs[in->target] : NULL;
+	if (inner)
+		*inner = is_prog ? NULL : obj->maps[in->target];
+	return 0;
+}
+
+size_t bc_object__plan_cnt(const struct bc_object *obj)
+{
+	return obj ? obj->plan_cnt : 0;
+}
+
+const char *bc_object__plan_step(const struct bc_object *obj, size_t i)
+{
+	if (!obj || i >= obj->plan_cnt)
+		return bc_err_ptr(-ENOENT);
+	return obj->plan[i];
+}
+
+/* ---- map getters -------------------------------------------------------- */
+
+const char *bc_map__name(const struct bc_map *map)
+{
+	return map ? map->name : NULL;
+}
+
+enum bc_map_kind bc_map__kind(const struct bc_map *map)
+{
+	return map ? map->kind : BC_MAP_USER;
+}
+
+__u32 bc_map__type(const struct bc_map *map)
+{
+	return map ? map->type : 0;
+}
+
+__u32 bc_map__key_size(const struct bc_map *map)
+{
+	return map ? map->key_size : 0;
+}
+
+__u32 bc_map__value_size(const struct bc_map *map)
+{
+	return map ? map->value_size : 0;
+}
+
+__u32 bc_map__max_entries(const struct bc_map *map)
+{
+	return map ? map->max_entries : 0;
+}
+
+__u32 bc_map__flags(const struct bc_map *map)
+{
+	return map ? map->map_flags : 0;
+}
+
+__u32 bc_map__numa_node(const struct bc_map *map)
+{
+	return map ? map->numa_node : 0;
+}
+
+__u64 bc_map__map_extra(const struct bc_map *map)
+{
+	return map ? map->map_extra : 0;
+}
+
+__u32 bc_map__pinning(const struct bc_map *map)
+{
+	return map ? map->pinning : 0;
+}
+
+const char *bc_map__pin_path(const struct bc_map *map)
+{
+	return map ? map->pin_path : NULL;
+}
+
+const struct bc_map *bc_map__inner(const struct bc_map *map)
+{
+	if (!map || map->inner_idx < 0 ||
+	    (size_t)map->inner_idx >= map->obj->map_cnt)
+		return NULL;
+	return map->obj->maps[map->inner_idx];
+}
+
+const char *bc_map__section(const struct bc_map *map)
+{
+	return map ? map->sec_name : NULL;
+}
+
+__u64 bc_map__offset(const struct bc_map *map)
+{
+	return map ? map->sec_off : 0;
+}
+
+size_t bc_map__attr_cnt(const struct bc_map *map)
+{
+	return map ? map->attr_cnt : 0;
+}
+
+const char *bc_map__attr(const struct bc_map *map, size_t i,
+			 const char **value)
+{
+	if (!map || i >= map->attr_cnt)
+		return bc_err_ptr(-ENOENT);
+	if (value)
+		*value = map->attrs[i].value;
+	return map->attrs[i].key;
+}
+
+int bc_map__fd(const struct bc_map *map)
+{
+	return map ? map->fd : bc_err(-EINVAL);
+}
+
+__u32 bc_map__id(const struct bc_map *map)
+{
+	return map ? map->id : 0;
+}
+
+bool bc_map__reused(const struct bc_map *map)
+{
+	return map ? map->reused : false;
+}
+
+/* ---- program getters ---------------------------------------------------- */
+
+const char *bc_prog__name(const struct bc_prog *prog)
+{
+	return prog ? prog->name : NULL;
+}
+
+const char *bc_prog__section(const struct bc_prog *prog)
+{
+	return prog ? prog->sec_name : NULL;
+}
+
+__u32 bc_prog__type(const struct bc_prog *prog)
+{
+	return prog ? prog->type : 0;
+}
+
+__u32 bc_prog__expected_attach_type(const struct bc_prog *prog)
+{
+	return prog ? prog->expected_attach_type : 0;
+}
+
+const char *bc_prog__attach_target(const struct bc_prog *prog)
+{
+	return prog ? prog->attach_target : NULL;
+}
+
+__u32 bc_prog__flags(const struct bc_prog *prog)
+{
+	return prog ? prog->prog_flags : 0;
+}
+
+bool bc_prog__autoload(const struct bc_prog *prog)
+{
+	return prog ? prog->autoload : false;
+}
+
+int bc_prog__set_autoload(struct bc_prog *prog, bool autoload)
+{
+	if (!prog)
+		return bc_err(-EINVAL);
+	if (prog->obj && prog->obj->loaded)
+		return bc_err(-EBUSY);
+	prog->autoload = autoload;
+	return 0;
+}
+
+__u64 bc_prog__offset(const struct bc_prog *prog)
+{
+	return prog ? prog->sec_off : 0;
+}
+
+size_t bc_prog__insn_cnt(const struct bc_prog *prog)
+{
+	if (!prog)
+		return 0;
+	if (prog->obj && prog->obj->relocated && prog->linked)
+		return prog->linked_cnt;
+	return prog->insn_cnt;
+}
+
+const void *bc_prog__insns(const struct bc_prog *prog)
+{
+	if (!prog)
+		return NULL;
+	if (prog->obj && prog->obj->relocated && prog->linked)
+		return prog->linked;
+	return prog->insns;
+}
+
+size_t bc_prog__param_cnt(const struct bc_prog *prog)
+{
+	return prog ? prog->param_cnt : 0;
+}
+
+const char *bc_prog__param(const struct bc_prog *prog, size_t i,
+			   const char **value)
+{
+	if (!prog || i >= prog->param_cnt)
+		return bc_err_ptr(-ENOENT);
+	if (value)
+		*value = prog->params[i].value;
+	return prog->params[i].key;
+}
+
+int bc_prog__fd(const struct bc_prog *prog)
+{
+	return prog ? prog->fd : bc_err(-EINVAL);
+}
+
+__u32 bc_prog__id(const struct bc_prog *prog)
+{
+	return prog ? prog->id : 0;
+}
+
+const char *bc_prog__tag(const struct bc_prog *prog)
+{
+	return prog ? prog->tag : "";
+}
+
+const char *bc_prog__log(const struct bc_prog *prog)
+{
+	return prog && prog->log ? prog->log : "";
+}
