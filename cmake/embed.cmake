@@ -2,6 +2,7 @@
 set(body "/* Generated from the dialect descriptors; do not edit. */\n#include \"dialect.h\"\n\n")
 set(table "")
 set(n 0)
+string(REPLACE "|" ";" IN "${IN}")
 foreach(f ${IN})
 	get_filename_component(name ${f} NAME_WE)
 	file(READ ${f} hex HEX)

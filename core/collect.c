@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <bpf/btf.h>
 
+#include "check.h"
 #include "dialect.h"
 #include "object.h"
 
@@ -52,12 +53,21 @@ static int collect_license(struct bc_object *obj)
 	char *lic;
 
 	sec = special_sec(obj, obj_desc(obj)->special.license_sec);
-	if (!sec)
-		return 0;
+	if (!sec) {
+		if (!obj_desc(obj)->special.license_sec)
+			return 0;
+		return bc_report(obj, "license-missing", BC_SEV_WARNING,
+				 obj_desc(obj)->special.license_sec, NULL,
+				 BC_NO_OFFSET,
+				 "no license section: GPL-only helpers are refused");
+	}
 	if (!sec->data || !memchr(sec->data, '\0', sec->size)) {
 		pr_warn("collect: %s: section '%s': license not NUL-terminated\n",
 			obj->path, sec->name);
-		return -BC_ERRNO__FORMAT;
+		return bc_report(obj, "license-unterminated", BC_SEV_ERROR,
+				 sec->name, NULL, 0,
+				 "license not NUL-terminated") ?:
+		       bc_check_survive(obj, -BC_ERRNO__FORMAT);
 	}
 	lic = bc_strndup(sec->data, BC_LICENSE_MAX);
 	if (!lic)
@@ -82,7 +92,10 @@ static int collect_version(struct bc_object *obj)
 	if (sec->size != 4 || !sec->data) {
 		pr_warn("collect: %s: section '%s': size %llu, expected 4\n",
 			obj->path, sec->name, (unsigned long long)sec->size);
-		return -BC_ERRNO__FORMAT;
+		return bc_report(obj, "version-size", BC_SEV_ERROR, sec->name,
+				 NULL, 0, "version section of %llu bytes, not 4",
+				 (unsigned long long)sec->size) ?:
+		       bc_check_survive(obj, -BC_ERRNO__FORMAT);
 	}
 	ver = bc_read_u32(sec->data, obj->elf->big_endian);
 	/* The magic value asks for the running kernel's version. */
@@ -169,14 +182,23 @@ static int check_rec_size(const struct map_sec *ms, const char *what,
 		pr_warn("collect: %s: section '%s': %s: record size %llu is not a multiple of 4\n",
 			ms->obj->path, ms->sec->name, what,
 			(unsigned long long)size);
-		return -BC_ERRNO__FORMAT;
+		return bc_report(ms->obj, "map-record-size", BC_SEV_ERROR,
+				 ms->sec->name, NULL, BC_NO_OFFSET,
+				 "record size %llu (%s) is not a multiple of 4",
+				 (unsigned long long)size, what) ?:
+		       -BC_ERRNO__FORMAT;
 	}
 	if (size < dm->min_size || (dm->max_size && size > dm->max_size)) {
 		pr_warn("collect: %s: section '%s': %s: record size %llu outside [%u, %u] bytes\n",
 			ms->obj->path, ms->sec->name, what,
 			(unsigned long long)size, dm->min_size,
 			dm->max_size ? dm->max_size : UINT32_MAX);
-		return -BC_ERRNO__FORMAT;
+		return bc_report(ms->obj, "map-record-size", BC_SEV_ERROR,
+				 ms->sec->name, NULL, BC_NO_OFFSET,
+				 "record size %llu (%s) outside [%u, %u] bytes",
+				 (unsigned long long)size, what, dm->min_size,
+				 dm->max_size ? dm->max_size : UINT32_MAX) ?:
+		       -BC_ERRNO__FORMAT;
 	}
 	return 0;
 }
@@ -192,7 +214,11 @@ static int recs_divide(struct map_sec *ms)
 		pr_warn("collect: %s: section '%s': size %llu is not a multiple of %zu map symbols\n",
 			ms->obj->path, ms->sec->name,
 			(unsigned long long)size, ms->cnt);
-		return -BC_ERRNO__FORMAT;
+		return bc_report(ms->obj, "map-record-size", BC_SEV_ERROR,
+				 ms->sec->name, NULL, BC_NO_OFFSET,
+				 "section size %llu is not a multiple of %zu map symbols",
+				 (unsigned long long)size, ms->cnt) ?:
+		       -BC_ERRNO__FORMAT;
 	}
 	rec = size / ms->cnt;
 	err = check_rec_size(ms, "derived from the symbol count", rec, true);
@@ -212,6 +238,14 @@ static int recs_whole(struct map_sec *ms)
 	ms->recs[0].size = ms->sec->size;
 	ms->cnt = 1;
 	return check_rec_size(ms, "section", ms->sec->size, false);
+}
+
+static int rec_layout(const struct map_sec *ms, const struct map_rec *r)
+{
+	return bc_report(ms->obj, "map-record-layout", BC_SEV_ERROR,
+			 ms->sec->name, r->sym->name, r->off,
+			 "map records do not tile the section (mixed definition sizes, overlap or a stray variable)") ?:
+	       -BC_ERRNO__FORMAT;
 }
 
 /*
@@ -240,7 +274,7 @@ static int recs_check(const struct map_sec *ms, bool aligned)
 				(unsigned long long)r->off,
 				(unsigned long long)r->size,
 				(unsigned long long)ms->sec->size);
-			return -BC_ERRNO__FORMAT;
+			return rec_layout(ms, r);
 		}
 		/* A symbol bigger than its slot: the division guessed wrong. */
 		if (aligned && r->sym->size > r->size) {
@@ -249,21 +283,21 @@ static int recs_check(const struct map_sec *ms, bool aligned)
 				(unsigned long long)r->off,
 				(unsigned long long)r->sym->size,
 				(unsigned long long)r->size);
-			return -BC_ERRNO__FORMAT;
+			return rec_layout(ms, r);
 		}
 		if (aligned && r->off % r->size) {
 			pr_warn("collect: %s: section '%s': map '%s' at offset %llu: not on a %llu-byte record boundary (mixed definition sizes or a stray variable?)\n",
 				path, sec, r->sym->name,
 				(unsigned long long)r->off,
 				(unsigned long long)r->size);
-			return -BC_ERRNO__FORMAT;
+			return rec_layout(ms, r);
 		}
 		if (i && r->off < ms->recs[i - 1].off + ms->recs[i - 1].size) {
 			pr_warn("collect: %s: section '%s': map '%s' at offset %llu overlaps map '%s'\n",
 				path, sec, r->sym->name,
 				(unsigned long long)r->off,
 				ms->recs[i - 1].sym->name);
-			return -BC_ERRNO__FORMAT;
+			return rec_layout(ms, r);
 		}
 	}
 	return 0;
@@ -322,7 +356,11 @@ static int set_u32(struct map_sec *ms, struct bc_map *map,
 		pr_warn("collect: %s: section '%s': map '%s': field '%s' value %llu does not fit 32 bits\n",
 			ms->obj->path, ms->sec->name, map->name, f->name,
 			(unsigned long long)v);
-		return -BC_ERRNO__FORMAT;
+		return bc_report(ms->obj, "map-field-range", BC_SEV_ERROR,
+				 ms->sec->name, map->name, map->sec_off,
+				 "field '%s' value %llu does not fit 32 bits",
+				 f->name, (unsigned long long)v) ?:
+		       -BC_ERRNO__FORMAT;
 	}
 	*dst = v;
 	return 0;
@@ -341,7 +379,11 @@ static int set_field(struct map_sec *ms, struct bc_map *map,
 			pr_warn("collect: %s: section '%s': map '%s': field '%s' is not NUL-terminated within %u bytes\n",
 				ms->obj->path, ms->sec->name, map->name, n,
 				f->size);
-			return -BC_ERRNO__FORMAT;
+			return bc_report(ms->obj, "map-field-string",
+					 BC_SEV_ERROR, ms->sec->name, map->name,
+					 map->sec_off,
+					 "field '%s' is not NUL-terminated", n) ?:
+			       -BC_ERRNO__FORMAT;
 		}
 		return bc_attr_add(&map->attrs, &map->attr_cnt, n,
 				   (const char *)p);
@@ -401,7 +443,12 @@ static int map_fields(struct map_sec *ms, struct bc_map *map,
 				ms->obj->path, ms->sec->name, map->name,
 				f->name, f->offset, f->offset + f->size - 1,
 				(unsigned long long)r->size);
-			err = -BC_ERRNO__FORMAT;
+			err = bc_report(ms->obj, "map-record-short",
+					BC_SEV_ERROR, ms->sec->name, map->name,
+					r->off,
+					"field '%s' lies past the %llu-byte record",
+					f->name, (unsigned long long)r->size) ?:
+			      -BC_ERRNO__FORMAT;
 			break;
 		}
 		err = set_field(ms, map, f, buf + f->offset);
@@ -425,7 +472,12 @@ static int map_trailing(struct map_sec *ms, const struct bc_map *map,
 		pr_warn("collect: %s: section '%s': map '%s': record bytes %u..%llu are not zero (unknown options: a newer or another loader's map struct?)\n",
 			ms->obj->path, ms->sec->name, map->name,
 			dm->layout_size, (unsigned long long)r->size - 1);
-		return -BC_ERRNO__FORMAT;
+		return bc_report(ms->obj, "map-record-trailing", BC_SEV_ERROR,
+				 ms->sec->name, map->name, r->off,
+				 "record bytes %u..%llu are not zero",
+				 dm->layout_size,
+				 (unsigned long long)r->size - 1) ?:
+		       bc_check_survive(ms->obj, -BC_ERRNO__FORMAT);
 	}
 	return 0;
 }
@@ -454,17 +506,25 @@ static int map_new(struct map_sec *ms, struct map_rec *r)
 	if (!name) {
 		pr_warn("collect: %s: section '%s': map at offset %llu has no name\n",
 			path, sec, (unsigned long long)r->off);
-		return -BC_ERRNO__FORMAT;
+		return bc_report(ms->obj, "map-name-missing", BC_SEV_ERROR,
+				 sec, NULL, r->off, "map without a name") ?:
+		       -BC_ERRNO__FORMAT;
 	}
 	if (r->sym && r->sym->bind == STB_LOCAL && !desc->maps.allow_static) {
 		pr_warn("collect: %s: section '%s': map '%s': static maps are not supported by %s\n",
 			path, sec, name, desc->name);
-		return -BC_ERRNO__DIALECT;
+		err = bc_report(ms->obj, "map-static", BC_SEV_ERROR, sec, name,
+				r->off, "map symbol is static (STB_LOCAL)") ?:
+		      bc_check_survive(ms->obj, -BC_ERRNO__DIALECT);
+		if (err)
+			return err;
 	}
 	if (bc_object_map_by_name(ms->obj, name)) {
 		pr_warn("collect: %s: section '%s': map '%s' at offset %llu: duplicate map name\n",
 			path, sec, name, (unsigned long long)r->off);
-		return -BC_ERRNO__FORMAT;
+		return bc_report(ms->obj, "map-name-duplicate", BC_SEV_ERROR,
+				 sec, name, r->off, "duplicate map name") ?:
+		       -BC_ERRNO__FORMAT;
 	}
 	map = bc_object_add_map(ms->obj, name);
 	if (!map)
@@ -497,7 +557,11 @@ static int map_inner(struct map_sec *ms, struct map_rec *r)
 	if ((size_t)v >= ms->cnt || &ms->recs[v] == r) {
 		pr_warn("collect: %s: section '%s': map '%s': inner_map_idx %d is not another map of the %zu in this section\n",
 			ms->obj->path, ms->sec->name, map->name, v, ms->cnt);
-		return -BC_ERRNO__FORMAT;
+		return bc_report(ms->obj, "map-inner-idx", BC_SEV_ERROR,
+				 ms->sec->name, map->name, r->off,
+				 "inner_map_idx %d is not another map of this section",
+				 v) ?:
+		       -BC_ERRNO__FORMAT;
 	}
 	map->inner_idx = ms->recs[v].map_idx;
 	return 0;
@@ -523,17 +587,56 @@ static int collect_map_sec(struct bc_object *obj, const struct bc_elf_sec *sec,
 
 	err = map_recs(&ms);
 	for (i = 0; !err && i < ms.cnt; i++)
-		err = map_new(&ms, &ms.recs[i]);
-	for (i = 0; !err && i < ms.cnt; i++)
+		err = bc_check_survive(obj, map_new(&ms, &ms.recs[i]));
+	/* A record that failed in check mode made no map to link. */
+	for (i = 0; !err && !obj->checking && i < ms.cnt; i++)
 		err = map_inner(&ms, &ms.recs[i]);
 	free(ms.recs);
 	return err;
+}
+
+/*
+ * An exact map-section rule names one section. A second section of that
+ * name (a renamed section) would be read as map definitions too, from
+ * bytes that are not: refuse it. Returns the earlier section, or NULL.
+ */
+static const struct bc_elf_sec *map_sec_twin(const struct bc_object *obj,
+					     size_t i)
+{
+	const struct bc_desc_maps *dm = &obj_desc(obj)->maps;
+	const struct bc_elf *elf = obj->elf;
+	const char *name = elf->secs[i].name;
+	size_t r, j;
+
+	for (r = 0; r < dm->section_cnt; r++) {
+		if (dm->sections[r].kind != BC_MATCH_EXACT ||
+		    strcmp(dm->sections[r].value, name))
+			continue;
+		for (j = 1; j < i; j++)
+			if (!elf->secs[j].exec &&
+			    !strcmp(elf->secs[j].name, name))
+				return &elf->secs[j];
+	}
+	return NULL;
+}
+
+static int map_sec_dup(struct bc_object *obj, const struct bc_elf_sec *sec,
+		       const struct bc_elf_sec *first)
+{
+	pr_warn("collect: %s: sections %zu and %zu are both named '%s': a map section must be unique\n",
+		obj->path, first->idx, sec->idx, sec->name);
+	return bc_report(obj, "map-section-duplicate", BC_SEV_ERROR,
+			 sec->name, NULL, BC_NO_OFFSET,
+			 "sections %zu and %zu are both named '%s'",
+			 first->idx, sec->idx, sec->name) ?:
+	       -BC_ERRNO__FORMAT;
 }
 
 static int collect_user_maps(struct bc_object *obj)
 {
 	const struct bc_desc_maps *dm = &obj_desc(obj)->maps;
 	const struct bc_elf *elf = obj->elf;
+	const struct bc_elf_sec *twin;
 	const char *rest;
 	size_t i;
 	int err;
@@ -543,7 +646,10 @@ static int collect_user_maps(struct bc_object *obj)
 		if (elf->secs[i].exec ||
 		    !maps_sec_match(dm, elf->secs[i].name, &rest))
 			continue;
-		err = collect_map_sec(obj, &elf->secs[i], rest);
+		twin = map_sec_twin(obj, i);
+		err = twin ? map_sec_dup(obj, &elf->secs[i], twin) :
+			     collect_map_sec(obj, &elf->secs[i], rest);
+		err = bc_check_survive(obj, err);
 		if (err)
 			return err;
 	}
@@ -692,6 +798,27 @@ static int data_map_new(struct bc_object *obj, const struct bc_elf_sec *sec,
 	return 0;
 }
 
+/* Global data the convention has no maps for: fine until code uses it. */
+static int data_unsupported(struct bc_object *obj)
+{
+	const struct bc_elf *elf = obj->elf;
+	size_t i;
+	bool ok;
+	int err = 0;
+
+	for (i = 1; i < elf->sec_cnt && !err; i++) {
+		data_kind(&elf->secs[i], &ok);
+		if (!ok || !elf->secs[i].size)
+			continue;
+		err = bc_report(obj, "data-section-unsupported",
+				BC_SEV_WARNING, elf->secs[i].name, NULL,
+				BC_NO_OFFSET,
+				"global data section of %llu bytes, which the convention has no map for",
+				(unsigned long long)elf->secs[i].size);
+	}
+	return err;
+}
+
 static int collect_data_maps(struct bc_object *obj)
 {
 	const struct bc_elf *elf = obj->elf;
@@ -702,7 +829,7 @@ static int collect_data_maps(struct bc_object *obj)
 	int err = 0;
 
 	if (!obj_desc(obj)->special.global_data)
-		return 0;
+		return data_unsupported(obj);
 	for (i = 1; i < elf->sec_cnt && !err; i++) {
 		const struct bc_elf_sec *sec = &elf->secs[i];
 
@@ -793,7 +920,12 @@ static int prog_new(struct prog_sec *ps, const char *name, __u64 off,
 		pr_warn("collect: %s: section '%s': program '%s': bytes %llu+%llu are not whole instructions inside the section\n",
 			path, ps->name, name, (unsigned long long)off,
 			(unsigned long long)size);
-		return -BC_ERRNO__FORMAT;
+		return bc_report(ps->obj, "prog-bounds", BC_SEV_ERROR, ps->name,
+				 name, off,
+				 "bytes %llu+%llu are not whole instructions inside the section",
+				 (unsigned long long)off,
+				 (unsigned long long)size) ?:
+		       -BC_ERRNO__FORMAT;
 	}
 	cnt = size / 8;
 	if (cnt > BC_MAX_INSNS) {
@@ -804,7 +936,9 @@ static int prog_new(struct prog_sec *ps, const char *name, __u64 off,
 	if (prog_by_name(ps->obj, name)) {
 		pr_warn("collect: %s: section '%s': program '%s': duplicate program name\n",
 			path, ps->name, name);
-		return -BC_ERRNO__FORMAT;
+		return bc_report(ps->obj, "prog-name-duplicate", BC_SEV_ERROR,
+				 ps->name, name, off, "duplicate program name") ?:
+		       -BC_ERRNO__FORMAT;
 	}
 	prog = bc_object_add_prog(ps->obj, name, ps->name);
 	if (!prog) {
@@ -873,8 +1007,12 @@ static int progs_by_symbols(struct prog_sec *ps)
 			pr_warn("collect: %s: section '%s': sec '%s': program '%s' is static and not supported\n",
 				ps->obj->path, ps->name, ps->name,
 				funcs[i]->name);
-			err = -BC_ERRNO__DIALECT;
-			break;
+			err = bc_report(ps->obj, "prog-static", BC_SEV_ERROR,
+					ps->name, funcs[i]->name,
+					funcs[i]->value,
+					"program function is static (STB_LOCAL)") ?:
+			      bc_check_survive(ps->obj, -BC_ERRNO__DIALECT);
+			continue;
 		}
 		err = prog_new(ps, funcs[i]->name, funcs[i]->value,
 			       funcs[i]->size);
@@ -913,17 +1051,25 @@ static int prog_sec_rule(struct prog_sec *ps)
 	case BC_UNKNOWN_IGNORE:
 		pr_debug("collect: %s: section '%s': no program rule matches; skipped\n",
 			 ps->obj->path, ps->name);
-		return 1;
+		return bc_report(ps->obj, "section-ignored", BC_SEV_WARNING,
+				 ps->name, NULL, BC_NO_OFFSET,
+				 "executable section matches no program rule; its code is not loaded") ?:
+		       1;
 	case BC_UNKNOWN_UNSPEC:
 		pr_debug("collect: %s: section '%s': no program rule matches; type unspec\n",
 			 ps->obj->path, ps->name);
-		return 0;
+		return bc_report(ps->obj, "section-unknown", BC_SEV_ERROR,
+				 ps->name, NULL, BC_NO_OFFSET,
+				 "no program type for this section name");
 	case BC_UNKNOWN_ERROR:
 		break;
 	}
 	pr_warn("collect: %s: section '%s': no program type for this section name in dialect '%s'\n",
 		ps->obj->path, ps->name, desc->name);
-	return -BC_ERRNO__DIALECT;
+	return bc_report(ps->obj, "section-unknown", BC_SEV_ERROR, ps->name,
+			 NULL, BC_NO_OFFSET,
+			 "no program type for this section name") ?:
+	       bc_check_survive(ps->obj, -BC_ERRNO__DIALECT) ?: 1;
 }
 
 static int collect_prog_sec(struct bc_object *obj, const struct bc_elf_sec *sec)
@@ -960,7 +1106,8 @@ static int collect_progs(struct bc_object *obj)
 	for (i = 1; i < elf->sec_cnt; i++) {
 		if (!elf->secs[i].exec)
 			continue;
-		err = collect_prog_sec(obj, &elf->secs[i]);
+		err = bc_check_survive(obj, collect_prog_sec(obj,
+							     &elf->secs[i]));
 		if (err)
 			return err;
 	}

@@ -1274,6 +1274,106 @@ static int top_detect(struct pctx *p, yaml_node_t *v, const char *path,
 	return 0;
 }
 
+/* ---- check ---------------------------------------------------------------- */
+
+static const char *const severity_names[] = { "off", "warning", "error", NULL };
+
+static int check_severity(struct pctx *p, yaml_node_t *v, const char *path,
+			  void *c)
+{
+	struct bc_desc_check *dc = c;
+	int i, err;
+
+	err = get_enum(p, v, path, severity_names, &i);
+	if (err)
+		return err;
+	/* off = -1, warning = BC_SEV_WARNING, error = BC_SEV_ERROR */
+	dc->severity = i ? i : -1;
+	return 0;
+}
+
+static int check_predicts(struct pctx *p, yaml_node_t *v, const char *path,
+			  void *c)
+{
+	struct bc_desc_check *dc = c;
+
+	return get_str(p, v, path, &dc->predicts);
+}
+
+static int check_rule_id(struct pctx *p, yaml_node_t *key)
+{
+	const char *s = scalar(key);
+
+	if (!*s)
+		return perr(p, key, "'check': empty rule id");
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789-", *s))
+			return perr(p, key, "'check': rule id '%s' must match [a-z0-9-]+",
+				    scalar(key));
+	return 0;
+}
+
+/* "rule: error" or "rule: { severity: error, predicts: text }" */
+static int parse_check(struct pctx *p, yaml_node_t *key, yaml_node_t *v,
+		       struct bc_desc_check *dc)
+{
+	static const struct key_ops ops[] = {
+		{ "severity", check_severity },
+		{ "predicts", check_predicts },
+	};
+	char path[DESC_PATH_LEN];
+	int err;
+
+	err = check_rule_id(p, key);
+	if (err)
+		return err;
+	dc->rule = bc_strdup(scalar(key));
+	if (!dc->rule)
+		return -ENOMEM;
+	dc->severity = BC_SEV_ERROR;
+	join(path, "check", scalar(key));
+	if (v->type == YAML_SCALAR_NODE)
+		return check_severity(p, v, path, dc);
+	err = walk_map(p, v, path, ops, ARRAY_SIZE(ops), dc);
+	if (err)
+		return err;
+	if (!dc->predicts)
+		return perr(p, v, "'%s' needs 'predicts' (what the loader does)",
+			    path);
+	return 0;
+}
+
+static int top_check(struct pctx *p, yaml_node_t *v, const char *path,
+		     void *c)
+{
+	struct bc_desc *desc = p->desc;
+	yaml_node_pair_t *pair;
+	yaml_node_t *key;
+	size_t cnt;
+	int err;
+
+	err = want(p, v, YAML_MAPPING_NODE, path);
+	if (err)
+		return err;
+	cnt = v->data.mapping.pairs.top - v->data.mapping.pairs.start;
+	desc->checks = calloc(cnt ?: 1, sizeof(*desc->checks));
+	if (!desc->checks)
+		return -ENOMEM;
+	for (pair = v->data.mapping.pairs.start;
+	     pair < v->data.mapping.pairs.top; pair++) {
+		key = node_at(p, pair->key);
+		err = want(p, key, YAML_SCALAR_NODE, "key");
+		err = err ?: check_dup(p, v, pair, path);
+		if (err)
+			return err;
+		err = parse_check(p, key, node_at(p, pair->value),
+				  &desc->checks[desc->check_cnt++]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* ---- top level ---------------------------------------------------------- */
 
 static int top_name(struct pctx *p, yaml_node_t *v, const char *path,
@@ -1301,6 +1401,12 @@ static int top_hooks(struct pctx *p, yaml_node_t *v, const char *path,
 		     void *c)
 {
 	return get_str(p, v, path, &p->desc->hooks);
+}
+
+static int top_predecessor(struct pctx *p, yaml_node_t *v,
+			   const char *path, void *c)
+{
+	return get_str(p, v, path, &p->desc->predecessor);
 }
 
 /* Hook references need a hook table to go to. */
@@ -1337,6 +1443,8 @@ static int parse_root(struct pctx *p, yaml_node_t *root)
 		{ "programs", top_programs },
 		{ "special", top_special },
 		{ "detect", top_detect },
+		{ "check", top_check },
+		{ "predecessor", top_predecessor },
 	};
 	int err;
 
@@ -1483,10 +1591,16 @@ void bc_desc_free(struct bc_desc *desc)
 	for (i = 0; i < desc->detect_cnt; i++)
 		free_match(&desc->detect[i].match);
 	free(desc->detect);
+	for (i = 0; i < desc->check_cnt; i++) {
+		free(desc->checks[i].rule);
+		free(desc->checks[i].predicts);
+	}
+	free(desc->checks);
 	free(desc->name);
 	free(desc->summary);
 	free(desc->origin);
 	free(desc->hooks);
+	free(desc->predecessor);
 	free(desc);
 }
 
@@ -1547,13 +1661,33 @@ static bool match_pattern(const char *pat, const char *s)
 	return !*s;
 }
 
+/*
+ * Whether the first byte of a match is literal: detection and collection
+ * try every rule on every section name, and most fail on that byte.
+ */
+static bool match_head_literal(const struct bc_desc_match *m)
+{
+	char c = m->value[0];
+
+	if (!c)
+		return false;
+	if (m->kind == BC_MATCH_PATTERN)
+		return c != '%';
+	if (m->kind == BC_MATCH_GLOB)
+		return !strchr("*?[\\", c);
+	return true;
+}
+
 bool bc_desc_match(const struct bc_desc_match *m, const char *name,
 		   const char **rest)
 {
-	size_t len = strlen(m->value);
 	const char *r = "";
+	size_t len;
 	bool ok;
 
+	if (m->value[0] != name[0] && match_head_literal(m))
+		return false;
+	len = strlen(m->value);
 	switch (m->kind) {
 	case BC_MATCH_EXACT:
 		ok = !strcmp(name, m->value);
@@ -1584,6 +1718,50 @@ bool bc_desc_match(const struct bc_desc_match *m, const char *name,
 	if (ok && rest)
 		*rest = r;
 	return ok;
+}
+
+/*
+ * A glob's leading bracket expression as a byte set, when it is a plain
+ * list ("[abc]", "[!.]"); ranges, classes and escapes give up.
+ */
+static bool glob_head_set(const char *p, __u64 set[4])
+{
+	bool neg = false;
+	size_t i;
+
+	if (*p == '!' || *p == '^') {
+		neg = true;
+		p++;
+	}
+	if (*p == ']') {	/* a leading ']' is a member */
+		set[']' / 64] |= 1ULL << (']' % 64);
+		p++;
+	}
+	for (; *p && *p != ']'; p++) {
+		if (*p == '-' || *p == '[' || *p == '\\')
+			return false;
+		set[(__u8)*p / 64] |= 1ULL << ((__u8)*p % 64);
+	}
+	if (*p != ']')
+		return false;	/* no closing ']': '[' is a literal */
+	if (neg)
+		for (i = 0; i < 4; i++)
+			set[i] = ~set[i];
+	set[0] &= ~1ULL;	/* names are never empty */
+	return true;
+}
+
+void bc_desc_match_heads(const struct bc_desc_match *m, __u64 set[4])
+{
+	memset(set, 0, 4 * sizeof(*set));
+	if (match_head_literal(m)) {
+		set[(__u8)m->value[0] / 64] = 1ULL << ((__u8)m->value[0] % 64);
+		return;
+	}
+	if (m->kind == BC_MATCH_GLOB && m->value[0] == '[' &&
+	    glob_head_set(m->value + 1, set))
+		return;
+	memset(set, 0xff, 4 * sizeof(*set));
 }
 
 const struct bc_desc_prog_rule *bc_desc_find_rule(const struct bc_desc *desc,

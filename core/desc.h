@@ -168,6 +168,13 @@ struct bc_desc_detect {
 	int score;
 };
 
+/* A rule id's severity and predicted native behaviour (check: section). */
+struct bc_desc_check {
+	char *rule;
+	int severity;		/* enum bc_severity, or -1: rule is off */
+	char *predicts;		/* template: {section} {symbol} {offset} {detail} */
+};
+
 struct bc_desc {
 	char *name;
 	char *summary;
@@ -179,6 +186,12 @@ struct bc_desc {
 	struct bc_desc_special special;
 	struct bc_desc_detect *detect;
 	size_t detect_cnt;
+	/* check: what the native loader does on each finding. */
+	struct bc_desc_check *checks;
+	size_t check_cnt;
+	/* The dialect whose older, looser loader this one's replaced: check
+	 * explains a section only its table accepts (section-sloppy). */
+	char *predecessor;
 };
 
 /*
@@ -194,6 +207,9 @@ void bc_desc_free(struct bc_desc *desc);
  * *rest (if non-NULL) gets the text after the prefix ("" if none). */
 bool bc_desc_match(const struct bc_desc_match *m, const char *name,
 		   const char **rest);
+/* The first bytes a name matching m can start with, as a 256-bit set
+ * (a superset: every byte when it cannot tell). */
+void bc_desc_match_heads(const struct bc_desc_match *m, __u64 set[4]);
 const struct bc_desc_prog_rule *bc_desc_find_rule(const struct bc_desc *desc,
 						  const char *sec_name,
 						  const char **rest);

@@ -46,6 +46,10 @@ int bc_evidence_add(struct bc_evidence *ev, int score, const char *fmt, ...)
 	va_list ap;
 	int ret;
 
+	if (ev->score_only) {
+		ev->score += score;
+		return 0;
+	}
 	va_start(ap, fmt);
 	ret = vasprintf(&msg, fmt, ap);
 	va_end(ap);
@@ -257,21 +261,99 @@ static const char *const match_kind_names[] = {
 	[BC_MATCH_GLOB] = "glob",
 };
 
-static const struct bc_elf_sec *find_sec(const struct bc_elf *elf,
+/*
+ * The object's sections grouped by the first byte of their name, file
+ * order kept within a group: built once per detection, it lets a rule
+ * whose first byte is literal try only the sections starting with it,
+ * where a plain walk tries every rule on every section.
+ */
+struct sec_index {
+	const struct bc_elf *elf;
+	size_t *order;			/* section indices, grouped */
+	size_t start[257];		/* group b: order[start[b]..start[b+1]) */
+};
+
+static int sec_index_init(struct sec_index *ix, const struct bc_elf *elf)
+{
+	size_t i, pos[256];
+	__u8 b;
+
+	memset(ix, 0, sizeof(*ix));
+	ix->elf = elf;
+	ix->order = malloc((elf->sec_cnt ?: 1) * sizeof(*ix->order));
+	if (!ix->order)
+		return -ENOMEM;
+	for (i = 1; i < elf->sec_cnt; i++)
+		ix->start[(__u8)elf->secs[i].name[0] + 1]++;
+	for (i = 1; i < 257; i++)
+		ix->start[i] += ix->start[i - 1];
+	memcpy(pos, ix->start, sizeof(pos));
+	for (i = 1; i < elf->sec_cnt; i++) {
+		b = elf->secs[i].name[0];
+		ix->order[pos[b]++] = i;
+	}
+	return 0;
+}
+
+static void sec_index_free(struct sec_index *ix)
+{
+	free(ix->order);
+	ix->order = NULL;
+}
+
+static bool head_in(const __u64 set[4], const char *name)
+{
+	__u8 b = name[0];
+
+	return set[b / 64] & (1ULL << (b % 64));
+}
+
+/* The only byte in set, or -1. */
+static int head_single(const __u64 set[4])
+{
+	int i, b = -1;
+
+	for (i = 0; i < 4; i++) {
+		if (!set[i])
+			continue;
+		if (b >= 0 || (set[i] & (set[i] - 1)))
+			return -1;
+		b = i * 64 + __builtin_ctzll(set[i]);
+	}
+	return b;
+}
+
+/* The first section, in file order, whose name matches m. */
+static const struct bc_elf_sec *find_sec(const struct sec_index *ix,
 					 const struct bc_desc_match *m)
 {
+	const struct bc_elf *elf = ix->elf;
+	const struct bc_elf_sec *sec;
+	__u64 heads[4];
 	size_t i;
+	int b;
 
+	bc_desc_match_heads(m, heads);
+	b = head_single(heads);
+	if (b >= 0) {
+		for (i = ix->start[b]; i < ix->start[b + 1]; i++) {
+			sec = &elf->secs[ix->order[i]];
+			if (bc_desc_match(m, sec->name, NULL))
+				return sec;
+		}
+		return NULL;
+	}
 	for (i = 1; i < elf->sec_cnt; i++)
-		if (bc_desc_match(m, elf->secs[i].name, NULL))
+		if (head_in(heads, elf->secs[i].name) &&
+		    bc_desc_match(m, elf->secs[i].name, NULL))
 			return &elf->secs[i];
 	return NULL;
 }
 
 static int score_section(const struct bc_desc_detect *r,
-			 const struct bc_elf *elf, struct bc_evidence *ev)
+			 const struct sec_index *ix, struct bc_evidence *ev)
 {
-	const struct bc_elf_sec *sec = find_sec(elf, &r->match);
+	const struct bc_elf_sec *sec = find_sec(ix, &r->match);
 	const char *kind = match_kind_names[r->match.kind];
 
 	if (r->kind == BC_DETECT_NO_SECTION)
@@ -302,7 +384,7 @@ static bool rec_symbol(const struct bc_desc_maps *m,
 
 /*
  * Does this map section have record size want under the descriptor's
- * rule? If so, describe how it was derived in buf.
+ * rule? If so, describe how it was derived in buf (unless NULL).
  */
 static bool rec_size_is(const struct bc_desc_maps *m, const struct bc_elf *elf,
 			const struct bc_elf_sec *sec, __u32 want,
@@ -311,8 +393,9 @@ static bool rec_size_is(const struct bc_desc_maps *m, const struct bc_elf *elf,
 	size_t i, cnt = 0;
 
 	if (m->size_rule == BC_REC_WHOLE_SECTION) {
-		snprintf(buf, len, "section '%s' %llu bytes", sec->name,
-			 (unsigned long long)sec->size);
+		if (buf)
+			snprintf(buf, len, "section '%s' %llu bytes",
+				 sec->name, (unsigned long long)sec->size);
 		return sec->size == want;
 	}
 	for (i = 1; i < elf->sym_cnt; i++) {
@@ -326,14 +409,30 @@ static bool rec_size_is(const struct bc_desc_maps *m, const struct bc_elf *elf,
 	if (!cnt)
 		return false;
 	if (m->size_rule == BC_REC_SYMBOL_SIZE) {
-		snprintf(buf, len, "st_size of %zu symbol%s in section '%s'",
-			 cnt, cnt == 1 ? "" : "s", sec->name);
+		if (buf)
+			snprintf(buf, len,
+				 "st_size of %zu symbol%s in section '%s'",
+				 cnt, cnt == 1 ? "" : "s", sec->name);
 		return true;
 	}
-	snprintf(buf, len, "section '%s' %llu bytes / %zu symbol%s",
-		 sec->name, (unsigned long long)sec->size, cnt,
-		 cnt == 1 ? "" : "s");
+	if (buf)
+		snprintf(buf, len, "section '%s' %llu bytes / %zu symbol%s",
+			 sec->name, (unsigned long long)sec->size, cnt,
+			 cnt == 1 ? "" : "s");
 	return sec->size % cnt == 0 && sec->size / cnt == want;
+}
+
+static bool is_map_sec(const struct bc_desc_maps *m, const __u64 heads[4],
+		       const char *name)
+{
+	size_t j;
+
+	if (!head_in(heads, name))
+		return false;
+	for (j = 0; j < m->section_cnt; j++)
+		if (bc_desc_match(&m->sections[j], name, NULL))
+			return true;
+	return false;
 }
 
 static int score_record(const struct bc_desc *desc,
@@ -341,28 +440,34 @@ static int score_record(const struct bc_desc *desc,
 			const struct bc_elf *elf, struct bc_evidence *ev)
 {
 	const struct bc_desc_maps *m = &desc->maps;
-	char how[256];
+	__u64 heads[4] = {}, h[4];
+	char how[256], *buf = ev->score_only ? NULL : how;
 	size_t i, j;
 
+	for (j = 0; j < m->section_cnt; j++) {
+		bc_desc_match_heads(&m->sections[j], h);
+		for (i = 0; i < 4; i++)
+			heads[i] |= h[i];
+	}
 	for (i = 1; i < elf->sec_cnt; i++) {
-		for (j = 0; j < m->section_cnt; j++)
-			if (bc_desc_match(&m->sections[j], elf->secs[i].name,
-					  NULL))
-				break;
-		if (j == m->section_cnt)
+		if (!is_map_sec(m, heads, elf->secs[i].name))
 			continue;
-		if (rec_size_is(m, elf, &elf->secs[i], r->size, how,
+		if (rec_size_is(m, elf, &elf->secs[i], r->size, buf,
 				sizeof(how)))
 			return bc_evidence_add(ev, r->score,
 					       "map record size %u = %s",
-					       r->size, how);
+					       r->size, buf ? buf : "");
 	}
 	return 0;
 }
 
-int bc_dialect_score(const struct bc_dialect *d, const struct bc_elf *elf,
-		     struct bc_evidence *ev)
+static int dialect_score(const struct bc_dialect *d,
+			 const struct sec_index *ix, struct bc_evidence *ev)
 {
+	static const struct bc_desc_match btf = {
+		.kind = BC_MATCH_EXACT,
+		.value = ".BTF",
+	};
 	int (*detect)(const struct bc_elf *, struct bc_evidence *);
 	const struct bc_desc_detect *r;
 	size_t i;
@@ -373,13 +478,13 @@ int bc_dialect_score(const struct bc_dialect *d, const struct bc_elf *elf,
 		switch (r->kind) {
 		case BC_DETECT_SECTION:
 		case BC_DETECT_NO_SECTION:
-			err = score_section(r, elf, ev);
+			err = score_section(r, ix, ev);
 			break;
 		case BC_DETECT_RECORD_SIZE:
-			err = score_record(d->desc, r, elf, ev);
+			err = score_record(d->desc, r, ix->elf, ev);
 			break;
 		case BC_DETECT_BTF:
-			if (bc_elf_sec_by_name(elf, ".BTF"))
+			if (find_sec(ix, &btf))
 				err = bc_evidence_add(ev, r->score,
 						      "section '.BTF' present");
 			break;
@@ -388,7 +493,21 @@ int bc_dialect_score(const struct bc_dialect *d, const struct bc_elf *elf,
 	if (err)
 		return err;
 	detect = BC_OPS_GET(d->ops, detect);
-	return detect ? detect(elf, ev) : 0;
+	return detect ? detect(ix->elf, ev) : 0;
+}
+
+int bc_dialect_score(const struct bc_dialect *d, const struct bc_elf *elf,
+		     struct bc_evidence *ev)
+{
+	struct sec_index ix;
+	int err;
+
+	err = sec_index_init(&ix, elf);
+	if (err)
+		return err;
+	err = dialect_score(d, &ix, ev);
+	sec_index_free(&ix);
+	return err;
 }
 
 /* ---- detection ---------------------------------------------------------- */
@@ -402,30 +521,40 @@ static int entry_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int detect_elf(const struct bc_elf *elf, struct bc_detection *det)
+static int detect_elf(const struct bc_elf *elf, struct bc_detection *det,
+		      bool score_only)
 {
 	const struct bc_dialect *d;
 	struct bc_detection_entry *e;
+	struct sec_index ix;
 	size_t cap = 0;
 	int err;
 
+	err = sec_index_init(&ix, elf);
+	if (err)
+		return err;
 	for (d = bc_dialect_first(); d; d = bc_dialect__next(d)) {
 		e = bc_grow(det->entries, &cap, det->cnt + 1, sizeof(*e));
-		if (!e)
-			return -ENOMEM;
+		if (!e) {
+			err = -ENOMEM;
+			goto out;
+		}
 		det->entries = e;
 		e = &det->entries[det->cnt++];
 		e->dialect = d;
 		e->order = det->cnt;
-		err = bc_dialect_score(d, elf, &e->ev);
+		e->ev.score_only = score_only;
+		err = dialect_score(d, &ix, &e->ev);
 		if (err) {
 			pr_warn("detect: %s: dialect '%s': scoring failed: %s\n",
 				elf->path, d->desc->name, strerror(-err));
-			return err;
+			goto out;
 		}
 	}
 	qsort(det->entries, det->cnt, sizeof(*det->entries), entry_cmp);
-	return 0;
+out:
+	sec_index_free(&ix);
+	return err;
 }
 
 static struct bc_detection *detect_buf(const void *buf, size_t size,
@@ -443,7 +572,7 @@ static struct bc_detection *detect_buf(const void *buf, size_t size,
 	err = bc_elf_open(buf, size, name, &elf);
 	if (err)
 		goto err_free;
-	err = detect_elf(elf, det);
+	err = detect_elf(elf, det, false);
 	bc_elf_close(elf);
 	if (err)
 		goto err_free;
@@ -452,6 +581,22 @@ static struct bc_detection *detect_buf(const void *buf, size_t size,
 err_free:
 	bc_detection__free(det);
 	return bc_err_ptr(err);
+}
+
+struct bc_detection *bc_detect_elf(const struct bc_elf *elf, bool score_only)
+{
+	struct bc_detection *det;
+	int err;
+
+	det = calloc(1, sizeof(*det));
+	if (!det)
+		return bc_err_ptr(-ENOMEM);
+	err = detect_elf(elf, det, score_only);
+	if (err) {
+		bc_detection__free(det);
+		return bc_err_ptr(err);
+	}
+	return det;
 }
 
 struct bc_detection *bc_detect_mem(const void *buf, size_t size)

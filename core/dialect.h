@@ -12,12 +12,15 @@
 #include "object.h"
 
 struct bc_dialect_prog_rule;
+struct bc_pin_journal;
+struct bc_attach_spec;
 
 /* Detection evidence collected while scoring one dialect. */
 struct bc_evidence {
 	int score;
 	char **lines;
 	size_t cnt, cap;
+	bool score_only;	/* add up scores, keep no lines (open) */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -53,6 +56,27 @@ struct bc_dialect_ops {
 	int (*post_load)(struct bc_object *obj);
 	/* Free obj->dialect_priv. */
 	void (*release)(struct bc_object *obj);
+	/* Default bpffs root when the caller names none (*root = NULL: the
+	 * mounted one); mounted there if it is not a bpffs yet. */
+	int (*bpffs_root)(struct bc_object *obj, char **root);
+	/* Before the first map pin: directories or links the convention
+	 * expects, made through j so a failed load removes them. */
+	int (*prepare_bpffs)(struct bc_object *obj, const char *bpffs,
+			     struct bc_pin_journal *j);
+	/* After reloc, before planning, per program: may rewrite
+	 * prog->linked (prepend a prologue), keeping fixups right. */
+	int (*post_reloc)(struct bc_object *obj, struct bc_prog *prog);
+	/* Where prog attaches (core/attach.h); without this hook attach
+	 * derives it from the program type and attach target. */
+	int (*attach_spec)(struct bc_object *obj, const struct bc_prog *prog,
+			   struct bc_attach_spec *spec);
+	/* First step of every load (dry runs too), before relocation:
+	 * refuse what the convention's loader refuses only at load time,
+	 * so that open and inspect still work. */
+	int (*pre_load)(struct bc_object *obj);
+	/* Check mode only, after collect and reloc: report convention
+	 * rules that need code through bc_report() (core/check.h). */
+	int (*check)(struct bc_object *obj);
 	size_t :0;
 };
 
@@ -88,5 +112,11 @@ const struct bc_dialect *bc_dialect_first(void);
 int bc_dialect_score(const struct bc_dialect *d, const struct bc_elf *elf,
 		     struct bc_evidence *ev);
 void bc_evidence_free(struct bc_evidence *ev);
+
+/*
+ * Rank every dialect against an opened ELF. score_only skips the
+ * evidence lines: opening needs the verdict, not the reasons.
+ */
+struct bc_detection *bc_detect_elf(const struct bc_elf *elf, bool score_only);
 
 #endif /* __BC_DIALECT_H */

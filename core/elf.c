@@ -119,6 +119,12 @@ static int check_ehdr(struct bc_elf *elf, Elf *e)
 			elf->path, ehdr->e_machine);
 		return -BC_ERRNO__FORMAT;
 	}
+	/* libelf hands out headers in place: misaligned ones are UB. */
+	if (ehdr->e_shoff % sizeof(Elf64_Xword)) {
+		pr_warn("elf: %s: section header table offset %llu is not 8-byte aligned\n",
+			elf->path, (unsigned long long)ehdr->e_shoff);
+		return -BC_ERRNO__FORMAT;
+	}
 	elf->machine = ehdr->e_machine;
 	elf->big_endian = ehdr->e_ident[EI_DATA] == ELFDATA2MSB;
 	return 0;

@@ -10,9 +10,11 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "btf.h"
 #include "dialect.h"
 #include "load.h"
 #include "pin.h"
+#include "pool.h"
 
 #define offsetofend(TYPE, FIELD) \
 	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
@@ -82,6 +84,94 @@ static const char *prog_type_str(__u32 type, char *buf, size_t size)
 	return buf;
 }
 
+/* ---- fault injection ------------------------------------------------------ */
+
+/*
+ * Test-only, inert unless set: BPFCOMPAT_FAULT_INJECT=KIND:N[:ERRNO] makes
+ * the N-th kernel step of KIND in each kernel load fail with ERRNO
+ * (default EIO) instead of being made, so tests can prove rollback after
+ * a failure at every step. Read at the start of every kernel load.
+ */
+enum fault_kind {
+	FAULT_MAP_CREATE,
+	FAULT_MAP_FILL,
+	FAULT_MAP_PIN,
+	FAULT_PROG_LOAD,
+	FAULT_SLOT_INSERT,
+	FAULT_PROG_PIN,
+	FAULT_ANY,
+	FAULT_NONE,
+};
+
+static const char *const fault_names[] = {
+	[FAULT_MAP_CREATE] = "map_create",
+	[FAULT_MAP_FILL] = "map_fill",
+	[FAULT_MAP_PIN] = "map_pin",
+	[FAULT_PROG_LOAD] = "prog_load",
+	[FAULT_SLOT_INSERT] = "slot_insert",
+	[FAULT_PROG_PIN] = "prog_pin",
+	[FAULT_ANY] = "any",
+};
+
+/* Program loads run on a pool: the counter is shared by its threads. */
+static struct {
+	enum fault_kind kind;
+	unsigned long nth;
+	int err;
+	unsigned long seen;
+} fault = { .kind = FAULT_NONE };
+
+static int fault_setup(void)
+{
+	const char *spec = getenv("BPFCOMPAT_FAULT_INJECT");
+	char kind[16], *end;
+	unsigned long nth, err = EIO;
+	size_t i, len;
+
+	fault.kind = FAULT_NONE;
+	fault.seen = 0;
+	if (!spec || !spec[0])
+		return 0;
+	len = strcspn(spec, ":");
+	for (i = 0; i < ARRAY_SIZE(fault_names) && len < sizeof(kind); i++) {
+		if (strlen(fault_names[i]) == len &&
+		    !strncmp(spec, fault_names[i], len))
+			break;
+	}
+	if (i == ARRAY_SIZE(fault_names) || spec[len] != ':')
+		goto bad;
+	errno = 0;
+	nth = strtoul(spec + len + 1, &end, 10);
+	if (errno || !nth || (*end && *end != ':'))
+		goto bad;
+	if (*end == ':') {
+		err = strtoul(end + 1, &end, 10);
+		if (errno || *end || !err || err > 4095)
+			goto bad;
+	}
+	fault.kind = i;
+	fault.nth = nth;
+	fault.err = err;
+	return 0;
+bad:
+	pr_warn("load: BPFCOMPAT_FAULT_INJECT='%s' is not KIND:N[:ERRNO]\n",
+		spec);
+	return -EINVAL;
+}
+
+/* 0, or the injected -errno if this is the step chosen to fail. */
+static int fault_hit(enum fault_kind kind, const char *what)
+{
+	if (fault.kind == FAULT_NONE ||
+	    (fault.kind != kind && fault.kind != FAULT_ANY))
+		return 0;
+	if (__atomic_add_fetch(&fault.seen, 1, __ATOMIC_SEQ_CST) != fault.nth)
+		return 0;
+	pr_warn("%s: injected fault at %s step %lu: %s\n", what,
+		fault_names[kind], fault.nth, strerror(fault.err));
+	return -fault.err;
+}
+
 /* ---- plan --------------------------------------------------------------- */
 
 static int plan_add(struct bc_plan *plan, enum bc_step_kind kind, size_t idx,
@@ -103,27 +193,45 @@ static int plan_add(struct bc_plan *plan, enum bc_step_kind kind, size_t idx,
 	return 0;
 }
 
-static int plan_root(const struct bc_load_opts *opts, char **root)
+/* The dialect's own default root (an environment variable, say). */
+static int plan_dialect_root(struct bc_object *obj, char **root)
+{
+	const struct bc_dialect *d = obj->dialect;
+	int (*hook)(struct bc_object *obj, char **root);
+
+	*root = NULL;
+	hook = d ? BC_OPS_GET(d->ops, bpffs_root) : NULL;
+	return hook ? hook(obj, root) : 0;
+}
+
+static int plan_root(struct bc_object *obj, const struct bc_load_opts *opts,
+		     char **root)
 {
 	const char *user = LOAD_OPT(opts, bpffs, NULL);
+	char *dflt = NULL;
 	size_t len;
+	int err;
 
 	if (!user || !user[0]) {
-		/* Nothing mounted: the kernel backend mounts the default. */
-		if (!bc_pin_find_bpffs(root))
-			return 0;
-		*root = bc_strdup(BC_BPFFS_DEFAULT);
-		return *root ? 0 : -ENOMEM;
+		err = plan_dialect_root(obj, &dflt);
+		if (err)
+			return err;
+		user = dflt;
 	}
+	/* No root given: found in the mounts when a pin first needs it. */
+	if (!user)
+		return 0;
 	if (user[0] != '/') {
 		pr_warn("load: bpffs root '%s' is not an absolute path\n",
 			user);
+		free(dflt);
 		return -EINVAL;
 	}
 	len = strlen(user);
 	while (len > 1 && user[len - 1] == '/')
 		len--;
 	*root = bc_strndup(user, len);
+	free(dflt);
 	return *root ? 0 : -ENOMEM;
 }
 
@@ -151,10 +259,24 @@ static int plan_pin_hook(struct bc_object *obj, struct bc_map *map,
 	return err;
 }
 
+/*
+ * The mounted bpffs, looked up only once a map is to be pinned: reading
+ * the mount table costs more than opening a small object.
+ */
+static int plan_mounted_root(struct bc_plan *plan)
+{
+	if (plan->bpffs || !bc_pin_find_bpffs(&plan->bpffs))
+		return 0;
+	/* Nothing mounted: the kernel backend mounts the default. */
+	plan->bpffs = bc_strdup(BC_BPFFS_DEFAULT);
+	return plan->bpffs ? 0 : -ENOMEM;
+}
+
 static int plan_pin_path(struct bc_object *obj, struct bc_map *map,
-			 const char *root, char **path)
+			 struct bc_plan *plan, char **path)
 {
 	const struct bc_desc_pin *pin;
+	int err;
 
 	*path = NULL;
 	if (map->kind == BC_MAP_INNER || !obj->dialect || !obj->dialect->desc)
@@ -166,9 +288,12 @@ static int plan_pin_path(struct bc_object *obj, struct bc_map *map,
 	case BC_PIN_KIND_NONE:
 		return 0;
 	case BC_PIN_KIND_PATH:
-		return bc_pin_expand(obj, map, pin->text, root, path);
+		err = plan_mounted_root(plan);
+		return err ?: bc_pin_expand(obj, map, pin->text, plan->bpffs,
+					    path);
 	case BC_PIN_KIND_HOOK:
-		return plan_pin_hook(obj, map, root, path);
+		err = plan_mounted_root(plan);
+		return err ?: plan_pin_hook(obj, map, plan->bpffs, path);
 	case BC_PIN_KIND_ERROR:
 	default:
 		pr_warn("map '%s': pinning %u: %s\n", map->name, map->pinning,
@@ -205,7 +330,7 @@ static int plan_map(struct bc_object *obj, struct bc_plan *plan, size_t i,
 		if (err)
 			return err;
 	}
-	err = plan_pin_path(obj, map, plan->bpffs, &path);
+	err = plan_pin_path(obj, map, plan, &path);
 	if (err)
 		return err;
 	free(map->pin_path);
@@ -329,7 +454,7 @@ int bc_plan_build(struct bc_object *obj, const struct bc_load_opts *opts,
 	int err;
 
 	memset(plan, 0, sizeof(*plan));
-	err = plan_root(opts, &plan->bpffs);
+	err = plan_root(obj, opts, &plan->bpffs);
 	err = err ?: plan_maps(obj, plan);
 	err = err ?: plan_progs(obj, plan);
 	err = err ?: plan_inits(obj, plan);
@@ -584,14 +709,27 @@ static int map_create(struct bc_object *obj, struct bc_map *map)
 	char name[BC_KERNEL_NAME_LEN], want[160];
 	int fd;
 
-	/*
-	 * btf_key/value_type_id are meaningless without the object's BTF
-	 * loaded as a BTF fd, which this backend does not do yet; maps are
-	 * created without BTF like tc's legacy loader does.
-	 */
 	if (map->inner_idx >= 0)
 		o.inner_map_fd = obj->maps[map->inner_idx]->fd;
 	kernel_name(map->name, name);
+	fd = fault_hit(FAULT_MAP_CREATE, map->name);
+	if (fd)
+		return fd;
+	if (obj->btf_loaded && map->btf_value_type_id) {
+		o.btf_fd = obj->btf_fd;
+		o.btf_key_type_id = map->btf_key_type_id;
+		o.btf_value_type_id = map->btf_value_type_id;
+		fd = bpf_map_create(map->type, name, map->key_size,
+				    map->value_size, map->max_entries, &o);
+		if (fd >= 0)
+			goto created;
+		/* Like libbpf: BTF the kernel refuses only costs the BTF. */
+		pr_warn("map '%s': BPF_MAP_CREATE with BTF failed: %s; retrying without BTF\n",
+			map->name, strerror(-fd));
+		o.btf_fd = 0;
+		o.btf_key_type_id = 0;
+		o.btf_value_type_id = 0;
+	}
 	fd = bpf_map_create(map->type, name, map->key_size, map->value_size,
 			    map->max_entries, &o);
 	if (fd < 0) {
@@ -602,6 +740,7 @@ static int map_create(struct bc_object *obj, struct bc_map *map)
 			map->name, want, strerror(-fd), -fd);
 		return fd;
 	}
+created:
 	map->fd = fd;
 	return 0;
 }
@@ -612,6 +751,10 @@ static int map_fill(struct bc_map *map)
 	__u32 key = 0;
 	int err;
 
+	err = map->init || map->freeze ?
+	      fault_hit(FAULT_MAP_FILL, map->name) : 0;
+	if (err)
+		return err;
 	if (map->init) {
 		if (map->key_size != sizeof(key)) {
 			pr_warn("map '%s': initial data needs a 4-byte key, not %u\n",
@@ -667,7 +810,8 @@ static int exec_map(struct bc_exec *ex, const struct bc_step *step)
 	err = err ?: map_fetch_id(map);
 	if (err || !step->path)
 		return err;
-	err = bc_pin_obj(&ex->journal, map->fd, step->path);
+	err = fault_hit(FAULT_MAP_PIN, map->name) ?:
+	      bc_pin_obj(&ex->journal, map->fd, step->path);
 	if (err == -EEXIST) {
 		/* Another loader won the race: converge on its map. */
 		pr_debug("map '%s': %s appeared meanwhile, reusing it\n",
@@ -732,7 +876,7 @@ static int job_check_type(struct prog_job *job)
 	switch (job->prog->type) {
 	case BPF_PROG_TYPE_UNSPEC:
 		return job_refuse(job, -BC_ERRNO__UNSUPP,
-				  "unknown program type for this section");
+				  "missing BPF program type, check the ELF section name");
 	case BPF_PROG_TYPE_TRACING:
 	case BPF_PROG_TYPE_LSM:
 	case BPF_PROG_TYPE_EXT:
@@ -784,6 +928,11 @@ static struct bpf_insn *job_patch(struct prog_job *job)
 	return insns;
 }
 
+static const char *prog_license(const struct bc_prog *prog)
+{
+	return prog->license ? prog->license : prog->obj->license;
+}
+
 /* Retry a failed load with a growing log buffer; the caller keeps errno. */
 static int job_load_logged(struct prog_job *job, const char *name,
 			   const struct bpf_insn *insns,
@@ -804,7 +953,7 @@ static int job_load_logged(struct prog_job *job, const char *name,
 		o->log_level = ex->log_level;
 		o->log_size = size;
 		o->log_buf = buf;
-		fd = bpf_prog_load(prog->type, name, prog->obj->license, insns,
+		fd = bpf_prog_load(prog->type, name, prog_license(prog), insns,
 				   prog->linked_cnt, o);
 		if (fd >= 0 || fd != -ENOSPC || size >= ex->log_size_max)
 			break;
@@ -849,7 +998,8 @@ static void prog_job_run(struct prog_job *job)
 	LIBBPF_OPTS(bpf_prog_load_opts, o,
 		.expected_attach_type = prog->expected_attach_type,
 		.prog_flags = prog->prog_flags,
-		.kern_version = prog->obj->kversion,
+		.kern_version = prog->kversion_set ? prog->kversion :
+						     prog->obj->kversion,
 	);
 	char name[BC_KERNEL_NAME_LEN];
 	struct bpf_insn *insns;
@@ -857,12 +1007,27 @@ static void prog_job_run(struct prog_job *job)
 
 	if (job_check_type(job))
 		return;
+	if (prog->obj->btf_loaded && prog->func_info_cnt) {
+		o.prog_btf_fd = prog->obj->btf_fd;
+		o.func_info = prog->func_info;
+		o.func_info_cnt = prog->func_info_cnt;
+		o.func_info_rec_size = prog->func_info_rec_size;
+		o.line_info = prog->line_info;
+		o.line_info_cnt = prog->line_info_cnt;
+		o.line_info_rec_size = prog->line_info_rec_size;
+	}
 	insns = job_patch(job);
 	if (!insns)
 		return;
 	kernel_name(prog->name, name);
+	fd = fault_hit(FAULT_PROG_LOAD, prog->name);
+	if (fd) {
+		free(insns);
+		job_refuse(job, fd, "injected fault");
+		return;
+	}
 	/* Fast path without a log; only a failure pays for one. */
-	fd = bpf_prog_load(prog->type, name, prog->obj->license, insns,
+	fd = bpf_prog_load(prog->type, name, prog_license(prog), insns,
 			   prog->linked_cnt, &o);
 	if (fd < 0) {
 		job->kernel_errno = -fd;
@@ -881,15 +1046,31 @@ static void prog_job_run(struct prog_job *job)
 	job_fetch_info(job, fd);
 }
 
-/* The place for a thread pool (ex->jobs); for now strictly in order. */
-static void run_prog_jobs(struct prog_job *jobs, size_t cnt)
+static int prog_job_task(void *ctx, size_t i)
 {
-	size_t i;
+	struct prog_job *job = (struct prog_job *)ctx + i;
 
-	for (i = 0; i < cnt; i++) {
-		prog_job_run(&jobs[i]);
-		if (jobs[i].err)
-			break;
+	prog_job_run(job);
+	return job->err;
+}
+
+/*
+ * The kernel verifies programs concurrently, so a pool of threads loads
+ * them. Jobs above the first failure in index order may have run
+ * meanwhile: forget their outcome (the rollback closes their fds), so
+ * what is reported is what a run in order would report.
+ */
+static void run_prog_jobs(struct prog_job *jobs, size_t cnt, int threads)
+{
+	size_t i, failed;
+
+	bc_pool_run(cnt, threads > 0 ? threads : 0, prog_job_task, jobs,
+		    &failed);
+	for (i = failed + 1; i < cnt; i++) {
+		jobs[i].err = 0;
+		jobs[i].kernel_errno = 0;
+		free(jobs[i].prog->log);
+		jobs[i].prog->log = NULL;
 	}
 }
 
@@ -937,10 +1118,34 @@ static int exec_progs(struct bc_exec *ex)
 		jobs[cnt].ex = ex;
 		cnt++;
 	}
-	run_prog_jobs(jobs, cnt);
+	run_prog_jobs(jobs, cnt, ex->jobs);
 	err = report_prog_jobs(jobs, cnt);
 	free(jobs);
 	return err;
+}
+
+/* Keep maps alive with every program even if no code refers to them. */
+static int exec_bind_maps(struct bc_exec *ex)
+{
+	const struct bc_object *obj = ex->obj;
+	size_t i, j;
+	int err;
+
+	for (i = 0; i < obj->map_cnt; i++) {
+		if (!obj->maps[i]->bind_progs || obj->maps[i]->fd < 0)
+			continue;
+		for (j = 0; j < obj->prog_cnt; j++) {
+			if (obj->progs[j]->fd < 0)
+				continue;
+			err = bpf_prog_bind_map(obj->progs[j]->fd,
+						obj->maps[i]->fd, NULL);
+			if (err)
+				pr_warn("prog '%s': cannot bind map '%s': %s\n",
+					obj->progs[j]->name,
+					obj->maps[i]->name, strerror(-err));
+		}
+	}
+	return 0;
 }
 
 static int exec_post_load(struct bc_exec *ex)
@@ -966,7 +1171,8 @@ static int exec_init(struct bc_exec *ex, const struct bc_init *init)
 
 	val = prog ? obj->progs[init->target]->fd :
 		     obj->maps[init->target]->fd;
-	err = bpf_map_update_elem(map->fd, &key, &val, BPF_ANY);
+	err = fault_hit(FAULT_SLOT_INSERT, map->name) ?:
+	      bpf_map_update_elem(map->fd, &key, &val, BPF_ANY);
 	if (err)
 		pr_warn("map '%s': cannot insert %s '%s' at key %u: %s\n",
 			map->name, prog ? "prog" : "map", target, key,
@@ -1013,7 +1219,8 @@ static int exec_prog_pins(struct bc_exec *ex)
 		if (step->kind != BC_STEP_PIN_PROG)
 			continue;
 		prog = ex->obj->progs[step->idx];
-		err = bc_pin_obj(&ex->journal, prog->fd, step->path);
+		err = fault_hit(FAULT_PROG_PIN, prog->name) ?:
+		      bc_pin_obj(&ex->journal, prog->fd, step->path);
 		if (err) {
 			pr_warn("prog '%s': cannot pin at %s: %s\n",
 				prog->name, step->path, strerror(-err));
@@ -1046,6 +1253,19 @@ static int exec_bpffs(struct bc_exec *ex)
 	}
 	/* Like tc: no bpffs mounted anywhere, so mount the default one. */
 	return bc_pin_mount_bpffs(root);
+}
+
+/* The dialect's directories and links, journaled like the pins. */
+static int exec_prepare_bpffs(struct bc_exec *ex)
+{
+	const struct bc_dialect *d = ex->obj->dialect;
+	int (*hook)(struct bc_object *obj, const char *bpffs,
+		    struct bc_pin_journal *j);
+
+	hook = d ? BC_OPS_GET(d->ops, prepare_bpffs) : NULL;
+	if (!hook || !plan_pins_maps(ex->plan))
+		return 0;
+	return hook(ex->obj, ex->plan->bpffs, &ex->journal);
 }
 
 static void exec_reset(struct bc_object *obj)
@@ -1097,18 +1317,23 @@ int bc_kernel_exec(struct bc_object *obj, const struct bc_plan *plan,
 	ex.log_size_max = max(min(ex.log_size_max, LOG_SIZE_KERNEL_MAX),
 			      4096U);
 	err = bc_plan_render(obj, plan);
+	err = err ?: fault_setup();
 	if (err)
 		return err;
 	exec_reset(obj);
 	err = exec_bpffs(&ex);
+	err = err ?: exec_prepare_bpffs(&ex);
+	err = err ?: bc_btf_load(obj);
 	err = err ?: exec_maps(&ex);
 	err = err ?: exec_progs(&ex);
+	err = err ?: exec_bind_maps(&ex);
 	err = err ?: exec_post_load(&ex);
 	err = err ?: exec_inits(&ex, false);
 	err = err ?: exec_prog_pins(&ex);
 	err = err ?: exec_inits(&ex, true);
 	if (err) {
 		exec_rollback(&ex);
+		bc_btf_unload(obj);
 		return err;
 	}
 	bc_pin_journal_free(&ex.journal);
@@ -1121,6 +1346,35 @@ int bc_kernel_exec(struct bc_object *obj, const struct bc_plan *plan,
 static bool host_big_endian(void)
 {
 	return __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
+}
+
+/* The dialect's last word on linked code, once per relocation. */
+static int post_reloc(struct bc_object *obj)
+{
+	const struct bc_dialect *d = obj->dialect;
+	int (*hook)(struct bc_object *obj, struct bc_prog *prog);
+	size_t i;
+	int err;
+
+	hook = d ? BC_OPS_GET(d->ops, post_reloc) : NULL;
+	for (i = 0; hook && i < obj->prog_cnt; i++) {
+		if (!obj->progs[i]->linked)
+			continue;
+		err = hook(obj, obj->progs[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The dialect's refusals that wait for a load. */
+static int pre_load(struct bc_object *obj)
+{
+	const struct bc_dialect *d = obj->dialect;
+	int (*hook)(struct bc_object *obj);
+
+	hook = d ? BC_OPS_GET(d->ops, pre_load) : NULL;
+	return hook ? hook(obj) : 0;
 }
 
 int bc_object__load(struct bc_object *obj, const struct bc_load_opts *opts)
@@ -1142,8 +1396,12 @@ int bc_object__load(struct bc_object *obj, const struct bc_load_opts *opts)
 			host_big_endian() ? "big" : "little");
 		return bc_err(-BC_ERRNO__ENDIAN);
 	}
+	err = pre_load(obj);
+	if (err)
+		return bc_err(err);
 	if (!obj->relocated) {
 		err = bc_reloc(obj);
+		err = err ?: post_reloc(obj);
 		if (err)
 			return bc_err(err);
 		obj->relocated = true;

@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "btf.h"
+#include "check.h"
 #include "dialect.h"
 #include "object.h"
 
@@ -300,7 +302,7 @@ static int dialect_detect(struct bc_object *obj)
 	struct bc_detection *det;
 	int best, err = 0;
 
-	det = bc_detect_mem(obj->buf, obj->size);
+	det = bc_detect_elf(obj->elf, true);
 	if (!det) {
 		err = -errno;
 		pr_warn("open: %s: dialect detection failed: %s\n", obj->path,
@@ -388,8 +390,28 @@ static int apply_params(struct bc_object *obj,
 
 static int object_elf_open(struct bc_object *obj)
 {
-	bc_sha1_hex(obj->buf, obj->size, obj->sha1);
 	return bc_elf_open(obj->buf, obj->size, obj->path, &obj->elf);
+}
+
+/*
+ * In check mode a refused collection is a result, not a failure: the
+ * refusal is a finding and the object stays open to be examined.
+ */
+static int open_collect(struct bc_object *obj)
+{
+	size_t before = obj->finding_cnt;
+	char msg[128];
+	int err;
+
+	err = bc_collect(obj);
+	if (!obj->checking || !err || err == -ENOMEM)
+		return err;
+	if (obj->finding_cnt > before)
+		return 0;
+	bc_strerror(err, msg, sizeof(msg));
+	return bc_report(obj, "dialect-refused", BC_SEV_ERROR, NULL, NULL,
+			 BC_NO_OFFSET, "the dialect refuses the object: %s",
+			 msg);
 }
 
 /* The stages after reading: one chain, one error exit. */
@@ -402,7 +424,8 @@ static struct bc_object *object_open(struct bc_object *obj,
 	err = err ?: choose_dialect(obj, OPTS_GET(opts, dialect, NULL));
 	err = err ?: apply_params(obj, OPTS_GET(opts, params, NULL),
 				  OPTS_GET(opts, param_cnt, 0));
-	err = err ?: bc_collect(obj);
+	obj->checking = OPTS_GET(opts, check, false);
+	err = err ?: open_collect(obj);
 	if (err) {
 		bc_object__close(obj);
 		return bc_err_ptr(err);
@@ -500,9 +523,11 @@ void bc_object__close(struct bc_object *obj)
 
 	if (!obj)
 		return;
+	bc_object__detach(obj);
 	release = obj->dialect ? BC_OPS_GET(obj->dialect->ops, release) : NULL;
 	if (release)
 		release(obj);
+	bc_btf_release(obj);
 	for (i = 0; i < obj->prog_cnt; i++)
 		prog_free(obj->progs[i]);
 	free(obj->progs);
@@ -513,6 +538,7 @@ void bc_object__close(struct bc_object *obj)
 	bc_object_plan_reset(obj);
 	free(obj->plan);
 	bc_attrs_free(obj->params, obj->param_cnt);
+	bc_findings_free(obj);
 	free(obj->license);
 	bc_elf_close(obj->elf);
 	free(obj->buf);
@@ -555,9 +581,22 @@ bool bc_object__big_endian(const struct bc_object *obj)
 	return obj && obj->elf ? obj->elf->big_endian : false;
 }
 
+/*
+ * Hashing the whole object costs more than opening it, and only pin
+ * templates and reports use the digest: compute it on first use.
+ */
+const char *bc_object_sha1(const struct bc_object *obj)
+{
+	char *memo = (char *)obj->sha1;
+
+	if (!memo[0] && obj->buf)
+		bc_sha1_hex(obj->buf, obj->size, memo);
+	return obj->sha1;
+}
+
 const char *bc_object__sha1(const struct bc_object *obj)
 {
-	return obj ? obj->sha1 : NULL;
+	return obj ? bc_object_sha1(obj) : NULL;
 }
 
 size_t bc_object__map_cnt(const struct bc_object *obj)

@@ -13,6 +13,8 @@
 #include "elf.h"
 
 struct bc_dialect;
+struct bc_attachment;
+struct bc_btf_ext;
 
 struct bc_map {
 	struct bc_object *obj;
@@ -53,6 +55,10 @@ struct bc_map {
 	int fd;
 	__u32 id;
 	bool reused;			/* taken from an existing pin */
+
+	/* Bind to every loaded program (BPF_PROG_BIND_MAP), as libbpf does
+	 * with .rodata; a refusal is only a warning. */
+	bool bind_progs;
 };
 
 enum bc_fixup_kind {
@@ -99,6 +105,23 @@ struct bc_prog {
 	__u32 id;
 	char tag[17];
 	char *log;			/* verifier log of the last failure */
+
+	/* BTF func/line info for linked (core/btf.c), insn_off in insns. */
+	void *func_info;
+	__u32 func_info_rec_size;
+	__u32 func_info_cnt;
+	void *line_info;
+	__u32 line_info_rec_size;
+	__u32 line_info_cnt;
+
+	/* License this program loads with instead of the object's (a
+	 * dialect's generated code may demand one); static storage. */
+	const char *license;
+
+	/* Kernel version this program loads with, if kversion_set (a
+	 * dialect rule per program); otherwise obj->kversion. */
+	__u32 kversion;
+	bool kversion_set;
 };
 
 enum bc_init_kind {
@@ -143,6 +166,23 @@ struct bc_object {
 
 	bool relocated;
 	bool loaded;
+
+	/* The object's .BTF (core/btf.c): parsed once, loaded by the backend. */
+	struct btf *btf;		/* NULL if absent or unusable */
+	bool btf_parsed;
+	bool btf_loaded;		/* btf_fd is valid */
+	int btf_fd;
+
+	struct bc_attachment *attached;	/* core/attach.c, NULL if detached */
+
+	/* Conformance findings (core/check.c); checking keeps the open going
+	 * past findings a check can survive. */
+	bool checking;
+	struct bc_finding *findings;
+	size_t finding_cnt, finding_cap;
+
+	/* .BTF.ext records indexed by section (core/btf.c), on first use. */
+	struct bc_btf_ext *btf_ext;
 };
 
 /* Model construction helpers (core/object.c). All return NULL on ENOMEM. */
@@ -166,5 +206,8 @@ struct bc_map *bc_object_map_by_name(const struct bc_object *obj,
  */
 int bc_collect(struct bc_object *obj);
 int bc_reloc(struct bc_object *obj);
+
+/* The object's SHA-1 (hex), computed on first use. */
+const char *bc_object_sha1(const struct bc_object *obj);
 
 #endif /* __BC_OBJECT_H */

@@ -146,7 +146,7 @@ static const char *tmpl_var(const struct bc_object *obj,
 	if (!strcmp(var, "name"))
 		return map->name;
 	if (!strcmp(var, "sha1"))
-		return obj->sha1;
+		return bc_object_sha1(obj);
 	if (!strcmp(var, "object"))
 		return obj->name;
 	if (!strcmp(var, "namespace"))
@@ -329,6 +329,28 @@ int bc_pin_obj(struct bc_pin_journal *j, int fd, const char *path)
 	err = bpf_obj_pin(fd, path);
 	if (err)
 		return err < 0 ? err : -EINVAL;
+	err = journal_add(j, path, false);
+	if (err)
+		unlink(path);
+	return err;
+}
+
+int bc_pin_symlink(struct bc_pin_journal *j, const char *target,
+		   const char *path)
+{
+	int err;
+
+	err = bc_pin_mkdirs(j, path);
+	if (err)
+		return err;
+	if (symlink(target, path)) {
+		if (errno == EEXIST)
+			return 0;
+		err = -errno;
+		pr_warn("pin: cannot link %s to %s: %s\n", path, target,
+			strerror(-err));
+		return err;
+	}
 	err = journal_add(j, path, false);
 	if (err)
 		unlink(path);

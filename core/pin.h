@@ -68,6 +68,13 @@ int bc_pin_mkdirs(struct bc_pin_journal *j, const char *path);
 int bc_pin_obj(struct bc_pin_journal *j, int fd, const char *path);
 
 /*
+ * Make path a symlink to target (parents created), journaling it; an
+ * existing path is left as it is. -errno on failure.
+ */
+int bc_pin_symlink(struct bc_pin_journal *j, const char *target,
+		   const char *path);
+
+/*
  * Undo the journal in reverse order: unlink pins that still are the inode
  * we created, rmdir created directories that are empty. Then forget it.
  */

@@ -11,6 +11,8 @@
 #include <gelf.h>
 #include <bpf/btf.h>
 
+#include "btf.h"
+#include "check.h"
 #include "internal.h"
 #include "object.h"
 
@@ -42,11 +44,25 @@ struct rsec {
 	size_t core_cnt;
 };
 
+/* The maps one section defines, for relocations against it. */
+struct rdef {
+	__u64 off;			/* sec_off */
+	size_t idx;			/* in obj->maps */
+};
+
+struct rmaps {
+	struct rdef *defs;		/* non-data maps, by offset */
+	size_t def_cnt;
+	bool overlap;			/* defs overlap: search in map order */
+	const struct bc_map *data;	/* first data map, NULL if none */
+};
+
 struct rctx {
 	struct bc_object *obj;
 	const struct bc_elf *elf;
 	const char *path;
 	struct rsec *secs;		/* elf->sec_cnt entries */
+	struct rmaps *maps;		/* elf->sec_cnt entries */
 };
 
 /* A run of linked code: the entry or one appended function. */
@@ -83,6 +99,14 @@ struct rprog {
 		(rp)->ctx->elf->secs[(u)->sec_idx].name,		\
 		(unsigned long long)((u)->off + (__u64)(i) * INSN_SZ),	\
 		##__VA_ARGS__)
+
+/* The same site as a check finding: located at the instruction. */
+#define unit_report(rp, u, i, rule, fmt, ...)				\
+	bc_report((rp)->prog->obj, rule, BC_SEV_ERROR,			\
+		  (rp)->ctx->elf->secs[(u)->sec_idx].name,		\
+		  (rp)->prog->name,					\
+		  (long long)((u)->off + (__u64)(i) * INSN_SZ),		\
+		  fmt, ##__VA_ARGS__)
 
 static int cmp_rel(const void *a, const void *b)
 {
@@ -381,10 +405,86 @@ bad:
 	return 0;
 }
 
+static bool map_is_data(const struct bc_map *map)
+{
+	return map->kind == BC_MAP_DATA || map->kind == BC_MAP_RODATA ||
+	       map->kind == BC_MAP_BSS;
+}
+
+/* Does the definition of map take in byte off of its section? */
+static bool map_covers(const struct bc_map *map, __u64 off)
+{
+	return off == map->sec_off ||
+	       (off > map->sec_off && off - map->sec_off < map->def_size);
+}
+
+static int cmp_def(const void *a, const void *b)
+{
+	const struct rdef *x = a, *y = b;
+
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * Index every section's map definitions by offset, so a relocation finds
+ * its map by binary search instead of a walk over all maps. Sections
+ * whose definitions overlap keep the walk, which picks the first in map
+ * order.
+ */
+static int build_maps(struct rctx *ctx)
+{
+	const struct bc_object *obj = ctx->obj;
+	size_t sec_cnt = ctx->elf->sec_cnt, i, s;
+	struct rmaps *rm;
+	__u64 span;
+
+	ctx->maps = calloc(sec_cnt ? sec_cnt : 1, sizeof(*ctx->maps));
+	if (!ctx->maps)
+		return -ENOMEM;
+	for (i = 0; i < obj->map_cnt; i++) {
+		const struct bc_map *map = obj->maps[i];
+
+		if (map->sec_idx < 0 || (size_t)map->sec_idx >= sec_cnt)
+			continue;
+		rm = &ctx->maps[map->sec_idx];
+		if (map_is_data(map)) {
+			rm->data = rm->data ? rm->data : map;
+			continue;
+		}
+		if (!rm->defs) {
+			rm->defs = calloc(obj->map_cnt, sizeof(*rm->defs));
+			if (!rm->defs)
+				return -ENOMEM;
+		}
+		rm->defs[rm->def_cnt].off = map->sec_off;
+		rm->defs[rm->def_cnt++].idx = i;
+	}
+	for (s = 0; s < sec_cnt; s++) {
+		rm = &ctx->maps[s];
+		qsort(rm->defs, rm->def_cnt, sizeof(*rm->defs), cmp_def);
+		for (i = 1; i < rm->def_cnt; i++) {
+			const struct bc_map *a = obj->maps[rm->defs[i - 1].idx];
+			const struct bc_map *b = obj->maps[rm->defs[i].idx];
+
+			span = a->def_size ? a->def_size : 1;
+			if (b->sec_off - a->sec_off < span)
+				rm->overlap = true;
+		}
+	}
+	return 0;
+}
+
 static void ctx_free(struct rctx *ctx)
 {
 	size_t i;
 
+	if (ctx->maps)
+		for (i = 0; i < ctx->elf->sec_cnt; i++)
+			free(ctx->maps[i].defs);
+	free(ctx->maps);
+	ctx->maps = NULL;
 	if (!ctx->secs)
 		return;
 	for (i = 0; i < ctx->elf->sec_cnt; i++) {
@@ -418,6 +518,7 @@ static int ctx_init(struct rctx *ctx, struct bc_object *obj)
 			goto err_out;
 	}
 	err = collect_core(ctx);
+	err = err ?: build_maps(ctx);
 	if (err)
 		goto err_out;
 	for (i = 1; i < elf->sec_cnt; i++)
@@ -509,7 +610,10 @@ static int link_target(struct rprog *rp, const struct runit *u, size_t i,
 		unit_warn(rp, u, i, "call target insn %lld is outside section '%s' (%llu insns)\n",
 			  (long long)target, sec->name,
 			  (unsigned long long)(sec->size / INSN_SZ));
-		return -BC_ERRNO__RELOC;
+		return unit_report(rp, u, i, "reloc-call-target",
+				   "call target insn %lld is outside section '%s'",
+				   (long long)target, sec->name) ?:
+		       -BC_ERRNO__RELOC;
 	}
 	off = (__u64)target * INSN_SZ;
 	if (sec_idx == entry->sec_idx && off >= entry->off &&
@@ -522,7 +626,10 @@ static int link_target(struct rprog *rp, const struct runit *u, size_t i,
 		unit_warn(rp, u, i, "call target '%s'+0x%llx (insn %lld) is not the start of a function\n",
 			  sec->name, (unsigned long long)off,
 			  (long long)target);
-		return -BC_ERRNO__RELOC;
+		return unit_report(rp, u, i, "reloc-call-target",
+				   "call target '%s'+0x%llx is not the start of a function",
+				   sec->name, (unsigned long long)off) ?:
+		       -BC_ERRNO__RELOC;
 	}
 	if (f->linked_off == NOT_LINKED) {
 		int err = add_unit(rp, sec_idx, off, f->cnt, f);
@@ -558,13 +665,17 @@ static int reloc_call(struct rprog *rp, const struct runit *u, size_t i,
 		if (sym->shndx == SHN_UNDEF) {
 			unit_warn(rp, u, i, "call to extern kfunc '%s': kernel function calls are not supported\n",
 				  name);
-			return -BC_ERRNO__UNSUPP;
+			return unit_report(rp, u, i, "reloc-extern",
+					   "call to extern function '%s'",
+					   name) ?: -BC_ERRNO__UNSUPP;
 		}
 		if (sym->shndx >= elf->sec_cnt || !elf->secs[sym->shndx].exec) {
 			unit_warn(rp, u, i, "call relocation against '%s' in non-code section '%s'\n",
 				  name, sym->shndx < elf->sec_cnt ?
 				  elf->secs[sym->shndx].name : "<special>");
-			return -BC_ERRNO__RELOC;
+			return unit_report(rp, u, i, "reloc-call-target",
+					   "call relocation against '%s' outside code",
+					   name) ?: -BC_ERRNO__RELOC;
 		}
 		if (insn->src_reg != BPF_PSEUDO_CALL) {
 			unit_warn(rp, u, i, "incorrect bpf_call opcode (src_reg %u) for call relocation against '%s'\n",
@@ -608,41 +719,65 @@ static int reloc_func_addr(struct rprog *rp, const struct runit *u, size_t i,
 	return 0;
 }
 
-static bool map_is_data(const struct bc_map *map)
+/*
+ * The map definition of section shndx taking in off, -1 if none; *data
+ * gets the section's first data map and *map_sec whether it defines maps.
+ */
+static ssize_t find_map(const struct rctx *ctx, size_t shndx, __u64 off,
+			const struct bc_map **data, bool *map_sec)
 {
-	return map->kind == BC_MAP_DATA || map->kind == BC_MAP_RODATA ||
-	       map->kind == BC_MAP_BSS;
+	const struct bc_object *obj = ctx->obj;
+	const struct rmaps *rm;
+	size_t m, lo, hi, mid;
+
+	*data = NULL;
+	*map_sec = false;
+	if (shndx >= ctx->elf->sec_cnt)
+		return -1;
+	rm = &ctx->maps[shndx];
+	*data = rm->data;
+	*map_sec = rm->def_cnt;
+	if (rm->overlap) {
+		/* The first match in map order, not in offset order. */
+		for (m = 0, lo = SIZE_MAX; m < rm->def_cnt; m++)
+			if (map_covers(obj->maps[rm->defs[m].idx], off) &&
+			    rm->defs[m].idx < lo)
+				lo = rm->defs[m].idx;
+		return lo == SIZE_MAX ? -1 : (ssize_t)lo;
+	}
+	/* The last definition starting at or before off. */
+	lo = 0;
+	hi = rm->def_cnt;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (rm->defs[mid].off <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && map_covers(obj->maps[rm->defs[lo - 1].idx], off))
+		return rm->defs[lo - 1].idx;
+	return -1;
 }
 
 static int reloc_map(struct rprog *rp, const struct runit *u, size_t i,
 		     const struct bc_elf_sym *sym, const char *name)
 {
-	const struct bc_object *obj = rp->ctx->obj;
-	size_t at = u->linked_off + i, m;
+	size_t at = u->linked_off + i;
 	struct bpf_insn *insn = &rp->linked[at];
-	const struct bc_map *data = NULL;
-	bool map_sec = false;
+	const struct bc_map *data;
+	bool map_sec;
+	ssize_t m;
 	__u64 off;
 	__s64 voff;
 
 	/* Static maps are reached through the section symbol plus imm. */
 	off = sym->type == STT_SECTION ? (__u64)(__u32)insn->imm : sym->value;
-	for (m = 0; m < obj->map_cnt; m++) {
-		const struct bc_map *map = obj->maps[m];
-
-		if (map->sec_idx < 0 || (size_t)map->sec_idx != sym->shndx)
-			continue;
-		if (map_is_data(map)) {
-			data = data ? data : map;
-			continue;
-		}
-		map_sec = true;
-		if (off == map->sec_off || (off > map->sec_off &&
-					    off - map->sec_off < map->def_size)) {
-			insn[0].src_reg = BPF_PSEUDO_MAP_FD;
-			insn[0].imm = 0;
-			return add_fixup(rp, at, BC_FIX_MAP_FD, m, 0);
-		}
+	m = find_map(rp->ctx, sym->shndx, off, &data, &map_sec);
+	if (m >= 0) {
+		insn[0].src_reg = BPF_PSEUDO_MAP_FD;
+		insn[0].imm = 0;
+		return add_fixup(rp, at, BC_FIX_MAP_FD, m, 0);
 	}
 	if (map_sec || !data) {
 		const char *sname = rp->ctx->elf->secs[sym->shndx].name;
@@ -653,7 +788,13 @@ static int reloc_map(struct rprog *rp, const struct runit *u, size_t i,
 		else
 			unit_warn(rp, u, i, "relocation against '%s' in section '%s', which holds no map, data or code\n",
 				  name, sname);
-		return -BC_ERRNO__RELOC;
+		return unit_report(rp, u, i,
+				   map_sec ? "reloc-no-map" : "reloc-unknown-target",
+				   "relocation against '%s' in section '%s' %s",
+				   name, sname, map_sec ?
+				   "matches no map definition" :
+				   "which holds no map, data or code") ?:
+		       -BC_ERRNO__RELOC;
 	}
 	voff = (__s64)(sym->type == STT_SECTION ? 0 : sym->value) + insn->imm;
 	if (voff < 0 || voff > UINT32_MAX) {
@@ -693,12 +834,16 @@ static int reloc_ld64(struct rprog *rp, const struct runit *u, size_t i,
 	if (sym->shndx == SHN_UNDEF && sym->bind != STB_LOCAL) {
 		unit_warn(rp, u, i, "reference to extern '%s' (__ksym/__kconfig): externs are not supported\n",
 			  name);
-		return -BC_ERRNO__UNSUPP;
+		return unit_report(rp, u, i, "reloc-extern",
+				   "reference to extern '%s'", name) ?:
+		       -BC_ERRNO__UNSUPP;
 	}
 	if (sym->shndx == SHN_UNDEF || sym->shndx >= elf->sec_cnt) {
 		unit_warn(rp, u, i, "relocation against unresolved symbol '%s' (extern / forgot to initialize global var?)\n",
 			  name);
-		return -BC_ERRNO__RELOC;
+		return unit_report(rp, u, i, "reloc-unknown-symbol",
+				   "relocation against unresolved symbol '%s'",
+				   name) ?: -BC_ERRNO__RELOC;
 	}
 	if (elf->secs[sym->shndx].exec)
 		return reloc_func_addr(rp, u, i, sym, name);
@@ -790,6 +935,28 @@ static int check_entry(struct rctx *ctx, const struct bc_prog *prog)
 	return 0;
 }
 
+/* func/line info follow the code: same units, same linked offsets. */
+static int prog_btf_info(struct rprog *rp)
+{
+	struct bc_btf_span *spans;
+	size_t i;
+	int err;
+
+	spans = calloc(rp->unit_cnt ? rp->unit_cnt : 1, sizeof(*spans));
+	if (!spans)
+		return -ENOMEM;
+	for (i = 0; i < rp->unit_cnt; i++)
+		spans[i] = (struct bc_btf_span){
+			.sec_idx = rp->units[i].sec_idx,
+			.off = rp->units[i].off,
+			.cnt = rp->units[i].cnt,
+			.linked_off = rp->units[i].linked_off,
+		};
+	err = bc_btf_prog_info(rp->ctx->obj, rp->prog, spans, rp->unit_cnt);
+	free(spans);
+	return err;
+}
+
 static void prog_reset(struct bc_prog *prog)
 {
 	free(prog->linked);
@@ -811,6 +978,8 @@ static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 		err = link_prog(&rp);
 	if (!err)
 		err = check_core(&rp);
+	if (!err)
+		err = prog_btf_info(&rp);
 	/* Per-program function state is reset for the next entry. */
 	for (i = 0; i < rp.unit_cnt; i++)
 		if (rp.units[i].func)
@@ -822,7 +991,8 @@ static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 		free(rp.fixups);
 		return err;
 	}
-	qsort(rp.fixups, rp.fix_cnt, sizeof(*rp.fixups), cmp_fixup);
+	if (rp.fix_cnt)
+		qsort(rp.fixups, rp.fix_cnt, sizeof(*rp.fixups), cmp_fixup);
 	prog->linked = rp.linked;
 	prog->linked_cnt = rp.cnt;
 	prog->fixups = rp.fixups;
@@ -853,6 +1023,11 @@ int bc_reloc(struct bc_object *obj)
 		err = reloc_prog(&ctx, prog);
 		if (!err)
 			continue;
+		/* Checking: the finding is reported, look at the next one. */
+		if (obj->checking && err != -ENOMEM) {
+			err = 0;
+			continue;
+		}
 		if (prog->autoload || err == -ENOMEM)
 			goto out;
 		/* Not loaded anyway: keep the object usable. */

@@ -135,9 +135,15 @@ struct bc_open_opts {
 	 */
 	const char *const *params;
 	size_t param_cnt;
+	/*
+	 * Check mode: findings (bc_object__finding()) are recorded instead of
+	 * failing the open wherever collection can go on; only unreadable
+	 * input, an unknown dialect or ENOMEM still fail it.
+	 */
+	bool check;
 	size_t :0;
 };
-#define bc_open_opts__last_field param_cnt
+#define bc_open_opts__last_field check
 
 BC_API struct bc_object *bc_object__open_file(const char *path,
 					      const struct bc_open_opts *opts);
@@ -282,6 +288,144 @@ BC_API const char *bc_attach_type_name(__u32 type);
 BC_API int bc_map_type_by_name(const char *name, __u32 *type);
 BC_API int bc_prog_type_by_name(const char *name, __u32 *type);
 BC_API int bc_attach_type_by_name(const char *name, __u32 *type);
+
+/* ---- attaching ------------------------------------------------------------ */
+
+struct bc_attach_opts {
+	size_t sz;
+	/* tracefs root; default: the mounted one, else /sys/kernel/tracing
+	 * is mounted for the attachment's lifetime */
+	const char *tracefs;
+	size_t :0;
+};
+#define bc_attach_opts__last_field tracefs
+
+/*
+ * Attach every loaded program the object's convention attaches: trace
+ * events, kprobes and uprobes through perf events, one per online CPU.
+ * Probe events are created in tracefs and removed again on detach. On
+ * failure everything this call made is undone. A second call is -EBUSY.
+ */
+BC_API int bc_object__attach(struct bc_object *obj,
+			     const struct bc_attach_opts *opts);
+/* Undo bc_object__attach() (also done by bc_object__close()). */
+BC_API int bc_object__detach(struct bc_object *obj);
+/* What is attached: trace event "group:event" and its program. */
+BC_API size_t bc_object__link_cnt(const struct bc_object *obj);
+BC_API const char *bc_object__link(const struct bc_object *obj, size_t i,
+				   const struct bc_prog **prog);
+
+/* Update one element of a loaded map (bpf_map_update_elem). */
+BC_API int bc_map__update(const struct bc_map *map, const void *key,
+			  const void *value, __u64 flags);
+
+/* ---- output channels -------------------------------------------------------- */
+
+/*
+ * A PERF_EVENT_ARRAY map as an output channel (perf's __bpf_stdout__):
+ * a bpf-output perf event per CPU stored in the map, read back through
+ * their ring buffers. fn gets every record bpf_perf_event_output() wrote.
+ */
+typedef void (*bc_output_fn)(void *ctx, int cpu, const void *data,
+			     size_t size);
+
+struct bc_output_opts {
+	size_t sz;
+	/* ring buffer pages per CPU, a power of 2; default 8 */
+	size_t pages;
+	size_t :0;
+};
+#define bc_output_opts__last_field pages
+
+struct bc_output;
+
+BC_API struct bc_output *bc_output__new(const struct bc_map *map,
+					bc_output_fn fn, void *ctx,
+					const struct bc_output_opts *opts);
+/* Wait up to timeout_ms for records and deliver them; returns how many
+ * were delivered or a negative errno (-EINTR on a signal). */
+BC_API int bc_output__poll(struct bc_output *out, int timeout_ms);
+/* Records the kernel dropped because a buffer was full. */
+BC_API __u64 bc_output__lost(const struct bc_output *out);
+BC_API void bc_output__free(struct bc_output *out);
+
+/* ---- conformance checking ------------------------------------------------ */
+
+enum bc_severity {
+	BC_SEV_WARNING = 1,	/* fragile or non-portable */
+	BC_SEV_ERROR = 2,	/* the native loader refuses or misbehaves */
+};
+
+struct bc_finding;
+
+struct bc_check_opts {
+	size_t sz;
+	size_t :0;
+};
+#define bc_check_opts__last_field sz
+
+/*
+ * Run the checks that need a collected object (linking, the dialect's own
+ * rules) on an object opened with bc_open_opts.check. Returns the number
+ * of error-level findings, or a negative errno.
+ */
+BC_API int bc_object__check(struct bc_object *obj,
+			    const struct bc_check_opts *opts);
+BC_API size_t bc_object__finding_cnt(const struct bc_object *obj);
+BC_API const struct bc_finding *bc_object__finding(const struct bc_object *obj,
+						   size_t i);
+/* Stable generic id, e.g. "map-record-size" (docs/dialect-schema.md). */
+BC_API const char *bc_finding__rule(const struct bc_finding *f);
+BC_API enum bc_severity bc_finding__severity(const struct bc_finding *f);
+/* Location; NULL / -1 when the finding has none. */
+BC_API const char *bc_finding__section(const struct bc_finding *f);
+BC_API const char *bc_finding__symbol(const struct bc_finding *f);
+BC_API long long bc_finding__offset(const struct bc_finding *f);
+BC_API const char *bc_finding__message(const struct bc_finding *f);
+/* What the dialect's native loader does, from its descriptor ("" if the
+ * descriptor says nothing). */
+BC_API const char *bc_finding__predicts(const struct bc_finding *f);
+BC_API const char *bc_severity_name(enum bc_severity sev);
+
+/* ---- conversion ------------------------------------------------------------ */
+
+/*
+ * What a conversion changed, and what behaves differently afterwards: one
+ * entry per line, each with its kind ("change", "differs", "load-option",
+ * "refused").
+ */
+struct bc_convert_report;
+
+BC_API struct bc_convert_report *bc_convert_report__new(void);
+BC_API void bc_convert_report__free(struct bc_convert_report *rep);
+BC_API size_t bc_convert_report__cnt(const struct bc_convert_report *rep);
+/* Entry i's text; its kind through *kind (may be NULL). NULL if out of
+ * range. */
+BC_API const char *bc_convert_report__entry(const struct bc_convert_report *rep,
+					    size_t i, const char **kind);
+
+struct bc_convert_opts {
+	size_t sz;
+	/* target convention: "libbpf" (default) */
+	const char *to;
+	/* filled with every change and difference, or the refusal; may be
+	 * NULL */
+	struct bc_convert_report *report;
+	/* --to tc: the program that becomes tc's default section
+	 * (classifier/action/prog); NULL picks the first classifier */
+	const char *entry;
+	size_t :0;
+};
+#define bc_convert_opts__last_field entry
+
+/*
+ * Rewrite the object in another loader's convention and write it to
+ * out_path. The instructions are copied unchanged. An object whose
+ * behaviour cannot be carried over is refused whole (-BC_ERRNO__UNSUPP,
+ * reason in the report and the log); nothing is written then.
+ */
+BC_API int bc_object__convert(struct bc_object *obj, const char *out_path,
+			      const struct bc_convert_opts *opts);
 
 #ifdef __cplusplus
 }
