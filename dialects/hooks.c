@@ -5,7 +5,18 @@
  */
 #include "dialect.h"
 
+extern const struct bc_dialect_ops bc_tc_ops;
+extern const struct bc_dialect_ops bc_gobpf_ops;
+extern const struct bc_dialect_ops bc_libbpf_ops;
+extern const struct bc_dialect_ops bc_perf_ops;
+extern const struct bc_dialect_ops bc_cilium_ops;
+
 const struct bc_dialect_ops *const bc_builtin_ops[] = {
+	&bc_tc_ops,
+	&bc_gobpf_ops,
+	&bc_libbpf_ops,
+	&bc_perf_ops,
+	&bc_cilium_ops,
 	NULL,
 };
 
