@@ -206,6 +206,331 @@ CASES = {
 }
 
 
+# ---- more cases: every section boundary, headers, indexes, sizes, names ----
+
+EHDR_FIELDS = {  # field: (offset, struct format)
+    "ei_class": (4, "<B"), "ei_data": (5, "<B"), "ei_version": (6, "<B"),
+    "e_type": (16, "<H"), "e_version": (20, "<I"), "e_shoff": (40, "<Q"),
+    "e_ehsize": (52, "<H"), "e_shentsize": (58, "<H"),
+    "e_shstrndx": (62, "<H"),
+}
+
+
+def set_ehdr(field, value):
+    def f(e):
+        off, fmt = EHDR_FIELDS[field]
+        struct.pack_into(fmt, e.b, off, value)
+        return e.b
+    return f
+
+
+def truncate_inside(name, keep):
+    """Cut the file keep bytes into section name's data."""
+    def f(e):
+        return e.b[:e.secs[e.idx(name)][4] + keep]
+    return f
+
+
+def sym_shndx(name, shndx):
+    def f(e):
+        _, off, *_ = e.sym(name)
+        struct.pack_into("<H", e.b, off + 6, shndx)
+        return e.b
+    return f
+
+
+def sym_name_off(name, value):
+    def f(e):
+        _, off, *_ = e.sym(name)
+        struct.pack_into("<I", e.b, off, value)
+        return e.b
+    return f
+
+
+def sym_value_size(name, value, size):
+    def f(e):
+        _, off, *_ = e.sym(name)
+        struct.pack_into("<QQ", e.b, off + 8, value, size)
+        return e.b
+    return f
+
+
+def sec_field(name, field_off, fmt, value):
+    def f(e):
+        struct.pack_into(fmt, e.b, e.shdr_off(e.idx(name)) + field_off,
+                         value)
+        return e.b
+    return f
+
+
+def symtab_entsize_zero(e):
+    struct.pack_into("<Q", e.b, e.shdr_off(e.symtab) + 56, 0)
+    return e.b
+
+
+def symtab_link_bad(e):
+    struct.pack_into("<I", e.b, e.shdr_off(e.symtab) + 40, 0xfff0)
+    return e.b
+
+
+def rel_link_bad(e):
+    struct.pack_into("<I", e.b, e.shdr_off(e.idx(".relsocket")) + 40,
+                     e.idx("maps"))
+    return e.b
+
+
+def rel_info_bad(e):
+    struct.pack_into("<I", e.b, e.shdr_off(e.idx(".relsocket")) + 44,
+                     0xfff0)
+    return e.b
+
+
+def rel_type_bad(e):
+    off, ro, info = list(e.rels(".relsocket"))[0]
+    REL.pack_into(e.b, off, ro, (info & ~0xffffffff) | 0x7f)
+    return e.b
+
+
+def rel_not_ldimm64(e):
+    # Point the first relocation at the instruction before the ld_imm64.
+    off = list(e.rels(".relsocket"))[0][1]
+    set_rel(e, ".relsocket", 0, r_offset=off - 8)
+    return e.b
+
+
+def rel_sec_size_odd(e):
+    e.set_sec_size(e.idx(".relsocket"), REL.size + 3)
+    return e.b
+
+
+def prog_size_odd(e):
+    e.set_sec_size(e.idx("socket"), e.secs[e.idx("socket")][5] - 4)
+    return e.b
+
+
+def maps_zero_size(e):
+    e.set_sec_size(e.idx("maps"), 0)
+    return e.b
+
+
+def prog_zero_size(e):
+    e.set_sec_size(e.idx("socket"), 0)
+    return e.b
+
+
+def huge_maps(e):
+    e.set_sec_size(e.idx("maps"), 1 << 62)
+    return e.b
+
+
+def symtab_huge(e):
+    e.set_sec_size(e.symtab, 0xffffffffffffffe8)
+    return e.b
+
+
+def dup_map_name(e):
+    # Both map symbols named like the first one.
+    first = e.sym("proto_counts")
+    _, off, *_ = e.sym("totals")
+    name_off = struct.unpack_from("<I", e.b, first[1])[0]
+    struct.pack_into("<I", e.b, off, name_off)
+    return e.b
+
+
+def dup_prog_name(e):
+    # Both programs of multiprog.o named like the first one.
+    funcs = [s for s in e.syms() if s[3] & 0xf == STT_FUNC]
+    name_off = struct.unpack_from("<I", e.b, funcs[0][1])[0]
+    for s in funcs[1:]:
+        struct.pack_into("<I", e.b, s[1], name_off)
+    return e.b
+
+
+def license_unterminated(e):
+    i = e.idx("license")
+    start, size = e.secs[i][4], e.secs[i][5]
+    e.b[start + size - 1] = ord("X")
+    return e.b
+
+
+def version_short(e):
+    e.set_sec_size(e.idx("version"), 3)
+    return e.b
+
+
+def btf_hdr(e):
+    return e.secs[e.idx(".BTF")][4]
+
+
+def btf_str_off_bad(e):
+    # btf_header: magic, version, flags, hdr_len, type_off, type_len,
+    # str_off, str_len. Strings past the section.
+    struct.pack_into("<I", e.b, btf_hdr(e) + 16, 0x7ffffff0)
+    return e.b
+
+
+def btf_type_len_bad(e):
+    struct.pack_into("<I", e.b, btf_hdr(e) + 12, 0xfffffff0)
+    return e.b
+
+
+def btf_magic_bad(e):
+    struct.pack_into("<H", e.b, btf_hdr(e), 0x1234)
+    return e.b
+
+
+def btf_loop(e):
+    # The first type that refers to another (PTR, TYPEDEF, CONST...)
+    # refers to itself: a loop of length one.
+    base = btf_hdr(e)
+    hdr_len, type_off, type_len = struct.unpack_from("<III", e.b, base + 4)
+    p = base + hdr_len + type_off
+    end, tid = p + type_len, 1
+    sizes = {1: 4, 4: 0, 13: 0, 14: 8, 15: 0, 16: 0}  # INT ARRAY FUNC...
+    while p < end:
+        _, info, _ = struct.unpack_from("<III", e.b, p)
+        kind, vlen = (info >> 24) & 0x1f, info & 0xffff
+        if kind in (2, 8, 9, 10, 11):   # PTR TYPEDEF VOLATILE CONST RESTRICT
+            struct.pack_into("<I", e.b, p + 8, tid)
+            return e.b
+        extra = {1: 4, 3: 12, 4: 12 * vlen, 5: 12 * vlen, 6: 8 * vlen,
+                 13: 8 * vlen, 14: 4, 15: 12 * vlen, 17: 4, 19: 12 * vlen,
+                 }.get(kind, 0)
+        p += 12 + extra
+        tid += 1
+    raise SystemExit("btf_loop: no reference type found")
+
+
+def btf_ext_bad(e):
+    i = e.idx(".BTF.ext")
+    struct.pack_into("<I", e.b, e.secs[i][4] + 8, 0x7ffffff0)  # func_info_off
+    return e.b
+
+
+def dup_section(e):
+    # Rename the "license" section to "maps": two map sections named alike.
+    i, j = e.idx("license"), e.idx("maps")
+    name = struct.unpack_from("<I", e.b, e.shdr_off(j))[0]
+    struct.pack_into("<I", e.b, e.shdr_off(i), name)
+    return e.b
+
+
+def sec_name_bad(e):
+    struct.pack_into("<I", e.b, e.shdr_off(e.idx("socket")), 0x7ffffff0)
+    return e.b
+
+
+def shstrtab_not_strtab(e):
+    struct.pack_into("<I", e.b, e.shdr_off(e.shstrndx) + 4, 1)  # PROGBITS
+    struct.pack_into("<I", e.b, e.shdr_off(e.shstrndx), 0x7ffffff0)
+    return e.b
+
+
+def compressed_prog(e):
+    i = e.idx("socket")
+    flags = struct.unpack_from("<Q", e.b, e.shdr_off(i) + 8)[0]
+    struct.pack_into("<Q", e.b, e.shdr_off(i) + 8, flags | 0x800)
+    return e.b
+
+
+MORE_CASES = {
+    # Truncations at the start of, and inside, every interesting section.
+    **{f"trunc_at_{n.strip('.').replace('.', '_')}": (
+        "sockfilter.o", truncate_at(n), SHT)
+       for n in ("socket", ".relsocket", "license", ".BTF", ".BTF.ext",
+                 ".strtab", ".debug_info", ".llvm_addrsig")},
+    **{f"trunc_in_{n.strip('.').replace('.', '_')}": (
+        "sockfilter.o", truncate_inside(n, 5), SHT)
+       for n in ("socket", "maps", ".symtab", ".strtab")},
+    "trunc_ehdr": ("sockfilter.o", lambda e: e.b[:40], r"ELF|header"),
+    "empty_file": ("sockfilter.o", lambda e: b"", r"ELF|empty|header"),
+    # Flipped header bytes.
+    "ehdr_class32": ("sockfilter.o", set_ehdr("ei_class", 1),
+                     r"ELFCLASS|class|64"),
+    "ehdr_data_bad": ("sockfilter.o", set_ehdr("ei_data", 7),
+                      r"byte order|endian|data|ELF"),
+    "ehdr_type_exec": ("sockfilter.o", set_ehdr("e_type", 2),
+                       r"ET_REL|relocatable|type"),
+    "ehdr_shentsize": ("sockfilter.o", set_ehdr("e_shentsize", 32), SHT),
+    # Found by the fuzzer: libelf reads headers in place.
+    "ehdr_shoff_unaligned": ("sockfilter.o",
+                             lambda e: set_ehdr("e_shoff", e.shoff + 4)(e),
+                             r"section header.*align"),
+    "ehdr_shoff_past_eof": ("sockfilter.o",
+                            set_ehdr("e_shoff", 0x7ffffffffff0), SHT),
+    "ehdr_shstrndx_bad": ("sockfilter.o", set_ehdr("e_shstrndx", 0xfff0),
+                          r"shstrtab|string table|section"),
+    "shstrtab_not_strtab": ("sockfilter.o", shstrtab_not_strtab,
+                            r"shstrtab|string table|name|section"),
+    "sec_name_bad": ("sockfilter.o", sec_name_bad,
+                     r"section 3.*name|name.*section 3"),
+    "compressed_prog": ("sockfilter.o", compressed_prog,
+                        r"'socket'.*compress"),
+    # Symbols.
+    "sym_shndx_bad": ("sockfilter.o", sym_shndx("count_proto", 0xfe00),
+                      r"'count_proto'.*section|symbol.*section"),
+    "sym_name_bad": ("sockfilter.o", sym_name_off("count_proto",
+                                                  0x7ffffff0),
+                     r"symbol.*name|name.*symbol"),
+    "sym_map_past_end": ("sockfilter.o",
+                         sym_value_size("totals", 0x1000, 20),
+                         r"'maps'.*'totals'"),
+    "sym_map_overflow": ("sockfilter.o",
+                         sym_value_size("totals", 0xfffffffffffffff0,
+                                        0x20),
+                         r"'maps'.*'totals'|'totals'"),
+    "func_size_past_end": ("sockfilter.o",
+                           sym_value_size("count_proto", 0, 0x10000),
+                           r"'count_proto'.*(section|past|end)"),
+    "func_unaligned": ("sockfilter.o",
+                       sym_value_size("count_proto", 4, 0x100),
+                       r"'count_proto'.*(align|boundary|section)"),
+    "symtab_entsize_zero": ("sockfilter.o", symtab_entsize_zero,
+                            r"symtab|symbol"),
+    "symtab_link_bad": ("sockfilter.o", symtab_link_bad,
+                        r"symtab|string|link"),
+    "symtab_huge": ("sockfilter.o", symtab_huge, r"symtab|section|past"),
+    # Relocations.
+    "rel_link_bad": ("sockfilter.o", rel_link_bad,
+                     r"'\.relsocket'.*(symtab|link)"),
+    "rel_info_bad": ("sockfilter.o", rel_info_bad,
+                     r"'\.relsocket'.*(section|target|info)"),
+    "rel_type_bad": ("sockfilter.o", rel_type_bad,
+                     r"'\.relsocket'.*relocation 0.*type"),
+    "rel_not_ldimm64": ("sockfilter.o", rel_not_ldimm64,
+                        r"relocation 0.*(ld_imm64|instruction|insn)"),
+    "rel_sec_size_odd": ("sockfilter.o", rel_sec_size_odd,
+                         r"'\.relsocket'.*(size|multiple|entsize)"),
+    # Sizes.
+    "prog_size_odd": ("sockfilter.o", prog_size_odd,
+                      r"'socket'.*(multiple|size|instruction)"),
+    "prog_zero_size": ("sockfilter.o", prog_zero_size,
+                       r"'socket'|'count_proto'"),
+    "maps_zero_size": ("sockfilter.o", maps_zero_size, r"'maps'"),
+    "huge_maps": ("sockfilter.o", huge_maps, r"'maps'.*(past|end|size)"),
+    # Names.
+    "dup_map_name": ("sockfilter.o", dup_map_name,
+                     r"'proto_counts'.*(duplicate|twice|overlap)|"
+                     r"(duplicate|twice).*'proto_counts'"),
+    "dup_prog_name": ("multiprog.o", dup_prog_name,
+                      r"(duplicate|twice)"),
+    "dup_section": ("sockfilter.o", dup_section,
+                    r"sections [0-9]+ and [0-9]+ are both named 'maps'"),
+    "license_unterminated": ("sockfilter.o", license_unterminated,
+                             r"'license'.*(NUL|terminat)"),
+    "version_short": ("tracing.o", version_short,
+                      r"'version'.*(4|size|bytes)"),
+    # BTF.
+    "btf_magic_bad": ("twins/sockfilter.o", btf_magic_bad, r"BTF"),
+    "btf_str_off_bad": ("twins/sockfilter.o", btf_str_off_bad, r"BTF"),
+    "btf_type_len_bad": ("twins/sockfilter.o", btf_type_len_bad, r"BTF"),
+    "btf_loop": ("twins/sockfilter.o", btf_loop,
+                 r"BTF|loop|'proto_counts'"),
+}
+
+CASES.update(MORE_CASES)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("case", nargs="?")
