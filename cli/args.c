@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,10 @@ enum {
 	OPT_DRY_RUN,
 	OPT_LOG_LEVEL,
 	OPT_JOBS,
+	OPT_TC_MODE,
+	OPT_SECTION,
+	OPT_PIN_ROOT,
+	OPT_PIN_PATH,
 };
 
 static const struct option global_long[] = {
@@ -47,6 +52,10 @@ static const struct option cmd_long[] = {
 	{ "dry-run",		no_argument,		NULL, OPT_DRY_RUN },
 	{ "log-level",		required_argument,	NULL, OPT_LOG_LEVEL },
 	{ "jobs",		required_argument,	NULL, OPT_JOBS },
+	{ "tc-mode",		required_argument,	NULL, OPT_TC_MODE },
+	{ "section",		required_argument,	NULL, OPT_SECTION },
+	{ "pin-root",		required_argument,	NULL, OPT_PIN_ROOT },
+	{ "pin-path",		required_argument,	NULL, OPT_PIN_PATH },
 	{ 0 }
 };
 
@@ -149,11 +158,42 @@ static int add_param(struct cli_opts *o, const char *kv)
 	return 0;
 }
 
+/*
+ * --tc-mode M, --section S, --pin-root DIR, --pin-path MAP=PATH:
+ * shorthands for --param mode=M, section=S, pin-root=DIR and
+ * pin-path=MAP=PATH.
+ */
+static int add_sugar_param(struct cli_opts *o, const char *key,
+			   const char *value)
+{
+	char **owned, *kv;
+	size_t len = strlen(key) + strlen(value) + 2;
+
+	owned = realloc(o->owned, (o->owned_cnt + 1) * sizeof(*owned));
+	if (!owned) {
+		p_err("out of memory");
+		return EXIT_USAGE;
+	}
+	o->owned = owned;
+	kv = malloc(len);
+	if (!kv) {
+		p_err("out of memory");
+		return EXIT_USAGE;
+	}
+	snprintf(kv, len, "%s=%s", key, value);
+	o->owned[o->owned_cnt++] = kv;
+	return add_param(o, kv);
+}
+
 static bool opt_allowed(int c, unsigned int allowed)
 {
 	switch (c) {
 	case OPT_DIALECT:	return allowed & CLI_OPT_DIALECT;
-	case 'o':		return allowed & CLI_OPT_PARAM;
+	case 'o':
+	case OPT_TC_MODE:
+	case OPT_SECTION:
+	case OPT_PIN_ROOT:
+	case OPT_PIN_PATH:	return allowed & CLI_OPT_PARAM;
 	case 'v':		return allowed & CLI_OPT_VERBOSE;
 	case OPT_BPFFS:		return allowed & CLI_OPT_BPFFS;
 	case OPT_PIN_PROGS:	return allowed & CLI_OPT_PIN_PROGS;
@@ -207,6 +247,15 @@ static int apply_opt(int c, struct cli_opts *o)
 		return 0;
 	case 'o':
 		return add_param(o, optarg);
+	case OPT_TC_MODE:
+		return add_sugar_param(o, "mode", optarg);
+	case OPT_SECTION:
+		return add_sugar_param(o, "section", optarg);
+	case OPT_PIN_ROOT:
+		return add_sugar_param(o, "pin-root", optarg);
+	case OPT_PIN_PATH:
+		/* MAP=PATH: gobpf's SectionParams.PinPath */
+		return add_sugar_param(o, "pin-path", optarg);
 	case 'v':
 		o->verbose = true;
 		return 0;
@@ -271,7 +320,14 @@ int cli_parse_opts(const char *cmd, int *argc, char ***argv,
 
 void cli_opts_free(struct cli_opts *o)
 {
+	size_t i;
+
 	free(o->params);
 	o->params = NULL;
 	o->param_cnt = 0;
+	for (i = 0; i < o->owned_cnt; i++)
+		free(o->owned[i]);
+	free(o->owned);
+	o->owned = NULL;
+	o->owned_cnt = 0;
 }

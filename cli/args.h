@@ -26,6 +26,8 @@ struct cli_opts {
 	const char *dialect;
 	const char **params;	/* "KEY=VALUE", pointing into argv */
 	size_t param_cnt;
+	char **owned;		/* params built from sugar options */
+	size_t owned_cnt;
 	const char *bpffs;
 	const char *pin_progs;
 	bool verbose;

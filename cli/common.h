@@ -97,5 +97,8 @@ int do_detect(int argc, char **argv);
 int do_inspect(int argc, char **argv);
 int do_load(int argc, char **argv);
 int do_dialect(int argc, char **argv);
+int do_run(int argc, char **argv);
+int do_convert(int argc, char **argv);
+int do_check(int argc, char **argv);
 
 #endif /* __BC_CLI_COMMON_H */

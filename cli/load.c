@@ -279,6 +279,8 @@ static int help(int argc, char **argv)
 	       "\n"
 	       "  --dialect D              read OBJ as dialect D (default: detect)\n"
 	       "  -o, --param KEY=VALUE    dialect parameter (repeatable)\n"
+	       "  --pin-path MAP=PATH      pin MAP at PATH under the bpffs root\n"
+	       "                           (--param pin-path=MAP=PATH; repeatable)\n"
 	       "  --bpffs DIR              bpffs root for map pins (default: /sys/fs/bpf)\n"
 	       "  --pin-progs DIR          pin every program as DIR/<prog name>\n"
 	       "  --dry-run                print the plan only; no syscalls\n"

@@ -17,14 +17,19 @@ static void print_usage(FILE *f)
 		"       %1$s help\n"
 		"       %1$s version\n"
 		"\n"
-		"COMMAND := { detect | inspect | load | dialect | version | help }\n"
+		"COMMAND := { detect | inspect | load | run | check | dialect | version |\n"
+		"             help }\n"
 		"\n"
 		"       %1$s detect OBJ [-v]\n"
 		"       %1$s inspect OBJ [--dialect D] [--param KEY=VALUE]...\n"
 		"       %1$s load OBJ [--dialect D] [--bpffs DIR] [--pin-progs DIR]\n"
 		"                      [--dry-run] [--log-level N] [--jobs N]\n"
 		"                      [--param KEY=VALUE]...\n"
+		"       %1$s run OBJ [--map-set MAP.value[IDX]=N]... [--duration SEC]\n"
+		"                     [-- CMD [ARG...]]\n"
+		"       %1$s convert OBJ --to libbpf|tc -o OUT [--from D]\n"
 		"       %1$s dialect { list | show NAME }\n"
+		"       %1$s check OBJ [--dialect D | --all] [--param KEY=VALUE]...\n"
 		"\n"
 		"OPTIONS := { -j|--json [-p|--pretty] | -d|--debug |\n"
 		"             --dialect-file FILE | -h|--help | -V|--version }\n"
@@ -78,6 +83,9 @@ static const struct cmd commands[] = {
 	{ "inspect",	do_inspect },
 	{ "load",	do_load },
 	{ "dialect",	do_dialect },
+	{ "run",	do_run },
+	{ "convert",	do_convert },
+	{ "check",	do_check },
 	{ 0 }
 };
 

@@ -6,10 +6,11 @@ set -euo pipefail
 
 PACKAGES=(
 	build-essential cmake pkg-config
-	clang llvm
+	clang llvm libclang-rt-14-dev
 	libelf-dev libyaml-dev libbpf-dev libjson-c-dev nettle-dev check
 	bpftool iproute2
 	python3 python3-yaml
+	golang-go golang-github-iovisor-gobpf-dev golang-github-cilium-ebpf-dev
 	valgrind
 )
 
