@@ -72,6 +72,41 @@ static bool tracefs_usable(const char *root)
 	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
+/*
+ * With no tracefs mounted, mount a private instance under a temporary
+ * directory rather than on /sys/kernel/tracing: unmounting a shared path
+ * on detach would pull it from under any other tool (or a concurrent
+ * bpfcompat) that found it mounted meanwhile.
+ */
+static int tracefs_mount_private(struct bc_attachment *at)
+{
+	char dir[] = "/tmp/bpfcompat-tracefs.XXXXXX";
+	int err;
+
+	if (!mkdtemp(dir)) {
+		err = -errno;
+		pr_warn("attach: cannot create a tracefs mount point: %s\n",
+			strerror(-err));
+		return err;
+	}
+	if (mount("nodev", dir, "tracefs", 0, NULL)) {
+		err = -errno;
+		pr_warn("attach: cannot mount tracefs at %s: %s\n", dir,
+			strerror(-err));
+		rmdir(dir);
+		return err;
+	}
+	at->tracefs = bc_strdup(dir);
+	if (!at->tracefs) {
+		umount2(dir, MNT_DETACH);
+		rmdir(dir);
+		return -ENOMEM;
+	}
+	at->mounted = true;
+	pr_debug("attach: mounted tracefs at %s\n", dir);
+	return 0;
+}
+
 static int tracefs_setup(struct bc_attachment *at, const char *user)
 {
 	const char *root = user;
@@ -80,17 +115,9 @@ static int tracefs_setup(struct bc_attachment *at, const char *user)
 		root = tracefs_usable(TRACEFS_DEFAULT) ? TRACEFS_DEFAULT :
 		       tracefs_usable(TRACEFS_DEBUGFS) ? TRACEFS_DEBUGFS :
 		       NULL;
-	if (!root) {
-		/* Nothing mounted: mount it for as long as we are attached. */
-		root = TRACEFS_DEFAULT;
-		if (mount("nodev", root, "tracefs", 0, NULL)) {
-			pr_warn("attach: cannot mount tracefs at %s: %s\n",
-				root, strerror(errno));
-			return -errno;
-		}
-		at->mounted = true;
-		pr_debug("attach: mounted tracefs at %s\n", root);
-	} else if (!tracefs_usable(root)) {
+	if (!root)
+		return tracefs_mount_private(at);
+	if (!tracefs_usable(root)) {
 		pr_warn("attach: %s is not a tracefs mount (no events/)\n",
 			root);
 		return -ENOENT;
@@ -101,9 +128,13 @@ static int tracefs_setup(struct bc_attachment *at, const char *user)
 
 static void tracefs_release(struct bc_attachment *at)
 {
-	if (at->mounted && umount2(at->tracefs, 0))
-		pr_warn("attach: cannot unmount tracefs at %s: %s\n",
-			at->tracefs, strerror(errno));
+	if (at->mounted) {
+		if (umount2(at->tracefs, MNT_DETACH))
+			pr_warn("attach: cannot unmount tracefs at %s: %s\n",
+				at->tracefs, strerror(errno));
+		else
+			rmdir(at->tracefs);
+	}
 	free(at->tracefs);
 	at->tracefs = NULL;
 	at->mounted = false;

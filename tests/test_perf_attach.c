@@ -8,14 +8,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 
 #include "bpfcompat.h"
 #include "testutil.h"
-
-#define UPROBE_EVENTS "/sys/kernel/tracing/uprobe_events"
 
 static struct bc_object *open_loaded(const char *rel)
 {
@@ -37,16 +38,27 @@ static __u64 lookup(struct bc_object *obj, const char *map, __u32 key)
 	return v;
 }
 
+/*
+ * Probe events are global to the kernel, whichever tracefs mount shows
+ * them; read them through a mount of our own so the answer does not
+ * depend on where (or whether) the system mounted tracefs.
+ */
 static bool probe_events_left(void)
 {
-	char buf[4096] = "";
-	int fd = open(UPROBE_EVENTS, O_RDONLY);
-	ssize_t n;
+	char dir[] = "/tmp/bc_tracefs_XXXXXX", path[64], buf[4096] = "";
+	ssize_t n = 0;
+	int fd;
 
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(mount("nodev", dir, "tracefs", 0, NULL), 0);
+	snprintf(path, sizeof(path), "%s/uprobe_events", dir);
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
 	buf[n > 0 ? n : 0] = '\0';
 	return strstr(buf, "perf_bpf_probe/") != NULL;
 }

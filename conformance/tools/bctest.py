@@ -18,6 +18,8 @@
 
 import argparse
 import os
+import subprocess
+import tempfile
 
 import bclib
 from bclib import fail
@@ -392,15 +394,24 @@ def cmd_perf_run(a):
 
 
 def _probe_events():
+    """perf_bpf_probe events, read through a tracefs mount of our own:
+    they are global, whichever mount (if any) the system has."""
     out = []
-    for f in ("/sys/kernel/tracing/uprobe_events",
-              "/sys/kernel/tracing/kprobe_events"):
-        try:
-            with open(f) as fh:
-                out += [ln for ln in fh.read().splitlines()
-                        if "perf_bpf_probe/" in ln]
-        except OSError:
-            pass
+    d = tempfile.mkdtemp(prefix="bc_tracefs_")
+    try:
+        if subprocess.run(["mount", "-t", "tracefs", "nodev", d],
+                          capture_output=True).returncode:
+            return out
+        for f in ("uprobe_events", "kprobe_events"):
+            try:
+                with open(os.path.join(d, f)) as fh:
+                    out += [ln for ln in fh.read().splitlines()
+                            if "perf_bpf_probe/" in ln]
+            except OSError:
+                pass
+        subprocess.run(["umount", "-l", d], capture_output=True)
+    finally:
+        os.rmdir(d)
     return out
 
 
