@@ -39,11 +39,12 @@ static int check_print(enum bc_print_level level, const char *fmt,
 static int help(int argc, char **argv)
 {
 	fprintf(stdout,
-		"Usage: %1$s check OBJ [--dialect D | --all] [--param KEY=VALUE]...\n"
+		"Usage: %1$s check OBJ [--dialect D | --all] [--param [D:]KEY=VALUE]...\n"
 		"\n"
 		"Check OBJ against a dialect's convention (the detected one by\n"
 		"default) and predict what its native loader does; --all checks\n"
-		"it against every dialect. Exit 0: conforming (or, with --all,\n"
+		"it against every dialect. A param prefixed \"D:\" goes to\n"
+		"dialect D only (required with --all). Exit 0: conforming (or, with --all,\n"
 		"some dialect loads it), 1: error-level findings, 2: bad input.\n",
 		bin_name);
 	return EXIT_OK;
@@ -116,6 +117,71 @@ static void count(struct verdict *v)
 	v->verdict = verdict_of(v->errors, v->warnings);
 }
 
+/* Length of the "D:" of a "D:KEY=VALUE" param (a ':' before any '='), 0. */
+static size_t prefix_len(const char *param)
+{
+	size_t n = strcspn(param, ":=");
+
+	return param[n] == ':' ? n + 1 : 0;
+}
+
+/* The dialect a param's prefix names, NULL if none or unknown. */
+static const struct bc_dialect *param_dialect(const char *param,
+					      size_t *len)
+{
+	char name[64];
+
+	*len = prefix_len(param);
+	if (!*len || *len > sizeof(name))
+		return NULL;
+	memcpy(name, param, *len - 1);
+	name[*len - 1] = '\0';
+	return bc_dialect__find(name);
+}
+
+/* Every prefix must name a dialect; with --all every param needs one. */
+static int params_valid(const struct cli_opts *o, bool all)
+{
+	size_t i, len;
+
+	for (i = 0; i < o->param_cnt; i++) {
+		if (param_dialect(o->params[i], &len))
+			continue;
+		if (len) {
+			p_err("--param '%s': unknown dialect '%.*s'",
+			      o->params[i], (int)len - 1, o->params[i]);
+			return EXIT_USAGE;
+		}
+		if (all) {
+			p_err("--param '%s': with --all, name its dialect (D:KEY=VALUE)",
+			      o->params[i]);
+			return EXIT_USAGE;
+		}
+	}
+	return EXIT_OK;
+}
+
+/*
+ * The params dialect d sees: unprefixed ones, and "d:KEY=VALUE" without
+ * its prefix; another dialect's are not its business. out has room for
+ * all of them.
+ */
+static size_t params_for(const struct cli_opts *o, const char *dialect,
+			 const char **out)
+{
+	const struct bc_dialect *d;
+	size_t i, n = 0, len = 0;
+
+	for (i = 0; o && i < o->param_cnt; i++) {
+		d = param_dialect(o->params[i], &len);
+		if (!d)
+			out[n++] = o->params[i];
+		else if (dialect && !strcmp(bc_dialect__name(d), dialect))
+			out[n++] = o->params[i] + len;
+	}
+	return n;
+}
+
 /*
  * Check path against one dialect (NULL: detect). Returns 0, or EXIT_USAGE
  * if the object could not be read at all (no verdict then).
@@ -123,10 +189,11 @@ static void count(struct verdict *v)
 static int check_one(const char *path, const char *dialect,
 		     const struct cli_opts *o, struct verdict *v)
 {
+	const char *params[o && o->param_cnt ? o->param_cnt : 1];
 	BC_OPTS(bc_open_opts, opts,
 		.dialect = dialect,
-		.params = o ? o->params : NULL,
-		.param_cnt = o ? o->param_cnt : 0,
+		.params = params,
+		.param_cnt = params_for(o, dialect, params),
 		.check = true,
 	);
 	struct bc_object *obj;
@@ -248,7 +315,7 @@ out:
 	return ret;
 }
 
-static int check_all(const char *path)
+static int check_all(const char *path, const struct cli_opts *o)
 {
 	json_object *doc = NULL, *matrix = NULL;
 	const struct bc_dialect *d = NULL;
@@ -268,7 +335,7 @@ static int check_all(const char *path)
 	}
 	while ((d = bc_dialect__next(d))) {
 		memset(&v, 0, sizeof(v));
-		ret = check_one(path, bc_dialect__name(d), NULL, &v);
+		ret = check_one(path, bc_dialect__name(d), o, &v);
 		if (ret) {
 			json_object_put(v.findings);
 			json_object_put(doc);
@@ -324,13 +391,14 @@ int do_check(int argc, char **argv)
 		ret = help(argc, argv);
 		goto out;
 	}
-	if (all && (o.dialect || o.param_cnt)) {
-		p_err("check: --all takes neither --dialect nor --param");
+	if (all && o.dialect) {
+		p_err("check: --all takes no --dialect");
 		ret = EXIT_USAGE;
 		goto out;
 	}
 	ret = REQ_ARGS("check", 1, "an object file");
 	ret = ret ?: cli_register_dialect_files();
+	ret = ret ?: params_valid(&o, all);
 	if (ret)
 		goto out;
 	if (o.dialect && !bc_dialect__find(o.dialect)) {
@@ -340,7 +408,7 @@ int do_check(int argc, char **argv)
 		goto out;
 	}
 	prev = bc_set_print(check_print);
-	ret = all ? check_all(argv[0]) : check_single(argv[0], &o);
+	ret = all ? check_all(argv[0], &o) : check_single(argv[0], &o);
 	bc_set_print(prev);
 out:
 	cli_opts_free(&o);

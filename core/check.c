@@ -292,6 +292,8 @@ static int sloppy(struct bc_object *obj, struct bc_finding *f,
 	const struct bc_desc_check *dc = desc_check(obj, "section-sloppy");
 	char *rule, *msg, *predicts;
 
+	if (dc && dc->severity < 0)
+		return 0;	/* off: the plain section-unknown stands */
 	rule = bc_strdup("section-sloppy");
 	msg = bc_asprintf("no program type for this section name; only %s's looser matching accepts it",
 			  pred);

@@ -25,6 +25,8 @@ def run_check(args, case):
         cmd += ["--dialect-file",
                 os.path.join(args.src, case["dialect_file"])]
     cmd += ["check", os.path.join(args.objs, case["object"])]
+    for param in case.get("params") or []:
+        cmd += ["--param", param]
     if case.get("all"):
         cmd.append("--all")
     elif case.get("dialect"):
@@ -34,7 +36,9 @@ def run_check(args, case):
 
 
 def matches(exp, got):
-    return all(got.get(k) == exp[k] for k in KEYS if k in exp)
+    """Locations match exactly; an expected `predicts` is a substring."""
+    return (all(got.get(k) == exp[k] for k in KEYS if k in exp) and
+            exp.get("predicts", "") in (got.get("predicts") or ""))
 
 
 def compare(expected, findings):

@@ -27,6 +27,7 @@
 #include <bpf/libbpf.h>
 
 #include "btf.h"
+#include "check.h"
 #include "dialect.h"
 #include "libbpf/libbpf.h"
 #include "cilium/cilium.h"
@@ -407,6 +408,39 @@ static int cilium_pre_load(struct bc_object *obj)
 	return 0;
 }
 
+/* Check mode: the Extra refusal as a finding, without waiting for a load. */
+static int cilium_check(struct bc_object *obj)
+{
+	const char *drain = bc_attr_get(obj->params, obj->param_cnt,
+					"drain-extra");
+	const struct bc_elf_sec *sec;
+	const struct bc_map *m;
+	size_t i;
+	int err;
+
+	if (drain && !strcmp(drain, "1"))
+		return 0;
+	for (i = 0; i < obj->map_cnt; i++) {
+		m = obj->maps[i];
+		if (!is_legacy(obj, m))
+			continue;
+		sec = &obj->elf->secs[m->sec_idx];
+		if (!sec->data || m->def_size <= LEGACY_DEF_SIZE ||
+		    m->sec_off + m->def_size > sec->size ||
+		    bc_cilium_extra_clean((const char *)sec->data + m->sec_off,
+					  m->def_size))
+			continue;
+		err = bc_report(obj, "map-record-trailing", BC_SEV_ERROR,
+				sec->name, m->name, (long long)m->sec_off,
+				"record bytes %u..%llu (Extra) are not zero",
+				LEGACY_DEF_SIZE,
+				(unsigned long long)m->def_size - 1);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* ---- params and pinning ---------------------------------------------------- */
 
 static int cilium_param(struct bc_object *obj, const char *key,
@@ -466,4 +500,5 @@ const struct bc_dialect_ops bc_cilium_ops = {
 	.finish = cilium_finish,
 	.pin_path = cilium_pin_path,
 	.pre_load = cilium_pre_load,
+	.check = cilium_check,
 };
