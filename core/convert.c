@@ -638,6 +638,22 @@ static int plan_pins(struct cv *cv)
 	return 0;
 }
 
+/*
+ * A probe whose section names a binary (a parsed "exec" parameter and
+ * "probe" = uprobe, as perf's section grammar gives them) is a uprobe,
+ * libbpf's "uprobe/<binary>:<function>"; the type alone says kprobe.
+ */
+static char *uprobe_sec_name(const struct bc_prog *p)
+{
+	const char *probe = bc_attr_get(p->params, p->param_cnt, "probe");
+	const char *exec = bc_attr_get(p->params, p->param_cnt, "exec");
+
+	if (!probe || !exec || !p->attach_target ||
+	    (strcmp(probe, "uprobe") && strcmp(probe, "uretprobe")))
+		return NULL;
+	return bc_asprintf("%s/%s:%s", probe, exec, p->attach_target);
+}
+
 static int plan_progs(struct cv *cv)
 {
 	struct bc_object *obj = cv->obj;
@@ -646,10 +662,12 @@ static int plan_progs(struct cv *cv)
 	for (i = 0; i < obj->prog_cnt; i++) {
 		const struct bc_prog *p = obj->progs[i];
 
-		cv->progsec[i] = bc_convert_sec_name(p->type,
-						     p->expected_attach_type,
-						     p->attach_target,
-						     p->sec_name);
+		cv->progsec[i] = uprobe_sec_name(p);
+		if (!cv->progsec[i])
+			cv->progsec[i] = bc_convert_sec_name(p->type,
+							     p->expected_attach_type,
+							     p->attach_target,
+							     p->sec_name);
 		if (!cv->progsec[i] && errno == ENOMEM)
 			return -ENOMEM;
 		if (!cv->progsec[i])
@@ -665,6 +683,10 @@ static int plan_progs(struct cv *cv)
 				return refuse(cv, "section '%s': programs '%s' and '%s' need different libbpf sections",
 					      p->sec_name, q->name, p->name);
 		}
+		if (p->attach_target && strpbrk(p->attach_target, "*?"))
+			rep_add(cv->rep, "differs",
+				"program '%s': target '%s' is a pattern: libbpf attaches one named target, the source expanded the pattern",
+				p->name, p->attach_target);
 		if (strcmp(cv->progsec[i], p->sec_name))
 			rep_add(cv->rep, "change",
 				"program '%s': section '%s' -> '%s' (type %s)",
@@ -2065,6 +2087,25 @@ write:
 	return write_file(cv, out_path);
 }
 
+/*
+ * Probe arguments ("arg" parameters, perf's "name=%reg" section syntax)
+ * are fetched by a prologue the loader generates at load time; no libbpf
+ * or tc section can ask for it, and the program cannot run without it.
+ */
+static int check_prologue(struct cv *cv)
+{
+	size_t i;
+
+	for (i = 0; i < cv->obj->prog_cnt; i++) {
+		const struct bc_prog *p = cv->obj->progs[i];
+
+		if (bc_attr_get(p->params, p->param_cnt, "arg"))
+			return refuse(cv, "program '%s' (section '%s'): its probe arguments are fetched by a prologue generated at load time; libbpf cannot reproduce it",
+				      p->name, p->sec_name);
+	}
+	return 0;
+}
+
 int bc_object__convert(struct bc_object *obj, const char *out_path,
 		       const struct bc_convert_opts *opts)
 {
@@ -2096,6 +2137,9 @@ int bc_object__convert(struct bc_object *obj, const char *out_path,
 		return bc_err(refuse(&cv, "only little-endian objects convert"));
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return bc_err(-BC_ERRNO__LIBELF);
+	err = check_prologue(&cv);
+	if (err)
+		return bc_err(err);
 	/* The engine's own plan says where every map pins. */
 	err = bc_object__load(obj, &lopts);
 	if (err)

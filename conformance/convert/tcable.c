@@ -92,7 +92,7 @@ int cv_tail_a(struct __sk_buff *skb)
 	return cv_bump(1);
 }
 
-SEC("classifier/tail")
+SEC("classifier")
 int cv_tail_b(struct __sk_buff *skb)
 {
 	return 0;
