@@ -898,16 +898,6 @@ static int prog_setup(struct prog_sec *ps, struct bc_prog *prog)
 	return classify(ps->obj, prog, rule, ps->rest ? ps->rest : "");
 }
 
-static bool prog_by_name(const struct bc_object *obj, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < obj->prog_cnt; i++)
-		if (!strcmp(obj->progs[i]->name, name))
-			return true;
-	return false;
-}
-
 static int prog_new(struct prog_sec *ps, const char *name, __u64 off,
 		    __u64 size)
 {
@@ -933,7 +923,7 @@ static int prog_new(struct prog_sec *ps, const char *name, __u64 off,
 			path, ps->name, name, cnt, BC_MAX_INSNS);
 		return -E2BIG;
 	}
-	if (prog_by_name(ps->obj, name)) {
+	if (bc_object_prog_by_name(ps->obj, name)) {
 		pr_warn("collect: %s: section '%s': program '%s': duplicate program name\n",
 			path, ps->name, name);
 		return bc_report(ps->obj, "prog-name-duplicate", BC_SEV_ERROR,

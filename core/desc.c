@@ -1761,6 +1761,10 @@ void bc_desc_match_heads(const struct bc_desc_match *m, __u64 set[4])
 	if (m->kind == BC_MATCH_GLOB && m->value[0] == '[' &&
 	    glob_head_set(m->value + 1, set))
 		return;
+	if (m->kind == BC_MATCH_PATTERN && !strncmp(m->value, "%i", 2)) {
+		set['0' / 64] = 0x3ffULL << ('0' % 64);	/* a digit */
+		return;
+	}
 	memset(set, 0xff, 4 * sizeof(*set));
 }
 

@@ -267,9 +267,14 @@ static const char *const match_kind_names[] = {
  * whose first byte is literal try only the sections starting with it,
  * where a plain walk tries every rule on every section.
  */
+struct sec_ent {
+	size_t idx;
+	char b1;			/* the name's second byte */
+};
+
 struct sec_index {
 	const struct bc_elf *elf;
-	size_t *order;			/* section indices, grouped */
+	struct sec_ent *order;		/* sections, grouped */
 	size_t start[257];		/* group b: order[start[b]..start[b+1]) */
 };
 
@@ -290,7 +295,8 @@ static int sec_index_init(struct sec_index *ix, const struct bc_elf *elf)
 	memcpy(pos, ix->start, sizeof(pos));
 	for (i = 1; i < elf->sec_cnt; i++) {
 		b = elf->secs[i].name[0];
-		ix->order[pos[b]++] = i;
+		ix->order[pos[b]].idx = i;
+		ix->order[pos[b]++].b1 = elf->secs[i].name[1];
 	}
 	return 0;
 }
@@ -323,6 +329,22 @@ static int head_single(const __u64 set[4])
 	return b;
 }
 
+/* The second byte every match of m has, or -1 if it can vary. */
+static int second_byte(const struct bc_desc_match *m)
+{
+	const char *v = m->value;
+
+	switch (m->kind) {
+	case BC_MATCH_EXACT:
+		return v[0] ? (__u8)v[1] : -1;
+	case BC_MATCH_PREFIX:
+	case BC_MATCH_WORD:
+		return v[0] && v[1] ? (__u8)v[1] : -1;
+	default:
+		return -1;
+	}
+}
+
 /* The first section, in file order, whose name matches m. */
 static const struct bc_elf_sec *find_sec(const struct sec_index *ix,
 					 const struct bc_desc_match *m)
@@ -330,14 +352,17 @@ static const struct bc_elf_sec *find_sec(const struct sec_index *ix,
 	const struct bc_elf *elf = ix->elf;
 	const struct bc_elf_sec *sec;
 	__u64 heads[4];
+	int b, b1;
 	size_t i;
-	int b;
 
 	bc_desc_match_heads(m, heads);
 	b = head_single(heads);
 	if (b >= 0) {
+		b1 = second_byte(m);
 		for (i = ix->start[b]; i < ix->start[b + 1]; i++) {
-			sec = &elf->secs[ix->order[i]];
+			if (b1 >= 0 && (__u8)ix->order[i].b1 != b1)
+				continue;
+			sec = &elf->secs[ix->order[i].idx];
 			if (bc_desc_match(m, sec->name, NULL))
 				return sec;
 		}

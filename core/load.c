@@ -587,6 +587,41 @@ int bc_plan_render(struct bc_object *obj, const struct bc_plan *plan)
 	return err;
 }
 
+int bc_plan_render_pending(struct bc_object *obj)
+{
+	int err;
+
+	if (!obj->plan_pending)
+		return 0;
+	err = bc_plan_render(obj, obj->plan_pending);
+	if (err)
+		return err;
+	bc_plan_drop_pending(obj);
+	return 0;
+}
+
+void bc_plan_drop_pending(struct bc_object *obj)
+{
+	bc_plan_free(obj->plan_pending);
+	free(obj->plan_pending);
+	obj->plan_pending = NULL;
+}
+
+/* The dry-run backend: keep the plan, render it when asked for. */
+static int plan_keep(struct bc_object *obj, struct bc_plan *plan)
+{
+	struct bc_plan *keep = malloc(sizeof(*keep));
+
+	if (!keep)
+		return -ENOMEM;
+	*keep = *plan;
+	memset(plan, 0, sizeof(*plan));
+	bc_plan_drop_pending(obj);
+	bc_object_plan_reset(obj);
+	obj->plan_pending = keep;
+	return 0;
+}
+
 /* ---- kernel backend: maps ------------------------------------------------- */
 
 struct bc_exec {
@@ -1316,6 +1351,7 @@ int bc_kernel_exec(struct bc_object *obj, const struct bc_plan *plan,
 
 	ex.log_size_max = max(min(ex.log_size_max, LOG_SIZE_KERNEL_MAX),
 			      4096U);
+	bc_plan_drop_pending(obj);
 	err = bc_plan_render(obj, plan);
 	err = err ?: fault_setup();
 	if (err)
@@ -1409,7 +1445,7 @@ int bc_object__load(struct bc_object *obj, const struct bc_load_opts *opts)
 	err = bc_plan_build(obj, opts, &plan);
 	if (err)
 		return bc_err(err);
-	err = dry_run ? bc_plan_render(obj, &plan) :
+	err = dry_run ? plan_keep(obj, &plan) :
 			bc_kernel_exec(obj, &plan, opts);
 	bc_plan_free(&plan);
 	return bc_err(err);

@@ -36,6 +36,12 @@ void bc_plan_free(struct bc_plan *plan);
 
 /* Render the plan into obj->plan (the dry-run backend). */
 int bc_plan_render(struct bc_object *obj, const struct bc_plan *plan);
+/*
+ * A dry run keeps its plan in obj->plan_pending: most callers never read
+ * the rendered steps. These render it on first use, or drop it.
+ */
+int bc_plan_render_pending(struct bc_object *obj);
+void bc_plan_drop_pending(struct bc_object *obj);
 
 /* Execute the plan against the kernel, all or nothing. */
 int bc_kernel_exec(struct bc_object *obj, const struct bc_plan *plan,

@@ -12,6 +12,7 @@
 #include "btf.h"
 #include "check.h"
 #include "dialect.h"
+#include "load.h"
 #include "object.h"
 
 /* Objects are a few MiB at most; anything bigger is a mistake or hostile. */
@@ -168,15 +169,132 @@ void bc_object_plan_reset(struct bc_object *obj)
 	obj->plan_cnt = 0;
 }
 
+/*
+ * Name lookups: collection asks for every new map and program whether its
+ * name is taken, which a walk makes quadratic. The hash is a cache over
+ * the arrays, brought up to date on each lookup (entries are only ever
+ * appended and never renamed), so it needs no hook in every place that
+ * adds one.
+ */
+struct bc_name_index {
+	size_t *slots;		/* entry index + 1; 0 = empty */
+	size_t cap;		/* a power of two, at least twice cnt */
+	size_t cnt;		/* entries [0, cnt) are indexed */
+};
+
+typedef const char *(*name_at_fn)(const struct bc_object *obj, size_t i);
+
+static const char *map_name_at(const struct bc_object *obj, size_t i)
+{
+	return obj->maps[i]->name;
+}
+
+static const char *prog_name_at(const struct bc_object *obj, size_t i)
+{
+	return obj->progs[i]->name;
+}
+
+static size_t name_hash(const char *s)
+{
+	__u64 h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+
+	while (*s)
+		h = (h ^ (__u8)*s++) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static size_t *names_slot(const struct bc_name_index *ix,
+			  const struct bc_object *obj, name_at_fn name_at,
+			  const char *name)
+{
+	size_t i = name_hash(name) & (ix->cap - 1);
+
+	while (ix->slots[i] && strcmp(name_at(obj, ix->slots[i] - 1), name))
+		i = (i + 1) & (ix->cap - 1);
+	return &ix->slots[i];
+}
+
+static int names_sync(struct bc_name_index **ixp, const struct bc_object *obj,
+		      size_t cnt, name_at_fn name_at)
+{
+	struct bc_name_index *ix = *ixp;
+	size_t cap, *slot;
+
+	if (!ix) {
+		ix = calloc(1, sizeof(*ix));
+		if (!ix)
+			return -ENOMEM;
+		*ixp = ix;
+	}
+	if (cnt * 2 > ix->cap) {
+		for (cap = ix->cap ?: 16; cap < cnt * 2; cap *= 2)
+			;
+		slot = calloc(cap, sizeof(*slot));
+		if (!slot)
+			return -ENOMEM;
+		free(ix->slots);
+		ix->slots = slot;
+		ix->cap = cap;
+		ix->cnt = 0;	/* rebuilt below, in index order */
+	}
+	for (; ix->cnt < cnt; ix->cnt++) {
+		slot = names_slot(ix, obj, name_at, name_at(obj, ix->cnt));
+		if (!*slot)	/* the first of equal names stays */
+			*slot = ix->cnt + 1;
+	}
+	return 0;
+}
+
+/* Index of the first entry called name, -1 if none, -ENOMEM. */
+static ssize_t names_find(struct bc_name_index **ixp,
+			  const struct bc_object *obj, size_t cnt,
+			  name_at_fn name_at, const char *name)
+{
+	size_t i, *slot;
+	int err;
+
+	if (!cnt)	/* no table to probe */
+		return -1;
+	err = names_sync(ixp, obj, cnt, name_at);
+	if (err) {
+		for (i = 0; i < cnt; i++)
+			if (!strcmp(name_at(obj, i), name))
+				return i;
+		return -1;
+	}
+	slot = names_slot(*ixp, obj, name_at, name);
+	return *slot ? (ssize_t)*slot - 1 : -1;
+}
+
+static void names_free(struct bc_name_index *ix)
+{
+	if (!ix)
+		return;
+	free(ix->slots);
+	free(ix);
+}
+
+/* The hashes are a cache: a lookup keeps the object logically const. */
 struct bc_map *bc_object_map_by_name(const struct bc_object *obj,
 				     const char *name)
 {
-	size_t i;
+	struct bc_object *o = (struct bc_object *)obj;
+	ssize_t i;
 
-	for (i = 0; i < obj->map_cnt; i++)
-		if (!strcmp(obj->maps[i]->name, name))
-			return obj->maps[i];
-	return NULL;
+	i = names_find(&o->map_names, obj, obj->map_cnt, map_name_at, name);
+	return i < 0 ? NULL : obj->maps[i];
+}
+
+struct bc_prog *bc_object_prog_by_name(const struct bc_object *obj,
+				       const char *name)
+{
+	struct bc_object *o = (struct bc_object *)obj;
+	ssize_t i;
+
+	i = names_find(&o->prog_names, obj, obj->prog_cnt, prog_name_at,
+		       name);
+	return i < 0 ? NULL : obj->progs[i];
 }
 
 /* ---- open pipeline ------------------------------------------------------ */
@@ -535,8 +653,11 @@ void bc_object__close(struct bc_object *obj)
 		map_free(obj->maps[i]);
 	free(obj->maps);
 	free(obj->inits);
+	bc_plan_drop_pending(obj);
 	bc_object_plan_reset(obj);
 	free(obj->plan);
+	names_free(obj->map_names);
+	names_free(obj->prog_names);
 	bc_attrs_free(obj->params, obj->param_cnt);
 	bc_findings_free(obj);
 	free(obj->license);
@@ -637,14 +758,12 @@ struct bc_prog *bc_object__prog(const struct bc_object *obj, size_t i)
 struct bc_prog *bc_object__find_prog(const struct bc_object *obj,
 				     const char *name)
 {
-	size_t i;
+	struct bc_prog *prog;
 
 	if (!obj || !name)
 		return bc_err_ptr(-EINVAL);
-	for (i = 0; i < obj->prog_cnt; i++)
-		if (!strcmp(obj->progs[i]->name, name))
-			return obj->progs[i];
-	return bc_err_ptr(-ENOENT);
+	prog = bc_object_prog_by_name(obj, name);
+	return prog ? prog : bc_err_ptr(-ENOENT);
 }
 
 size_t bc_object__init_cnt(const struct bc_object *obj)
@@ -679,14 +798,40 @@ int bc_object__init(const struct bc_object *obj, size_t i,
 	return 0;
 }
 
+/*
+ * A dry run's steps are rendered here, on first use: the text is a cache
+ * of the plan, so the object stays logically const.
+ */
+static int plan_rendered(const struct bc_object *obj)
+{
+	return obj->plan_pending ?
+	       bc_plan_render_pending((struct bc_object *)obj) : 0;
+}
+
 size_t bc_object__plan_cnt(const struct bc_object *obj)
 {
-	return obj ? obj->plan_cnt : 0;
+	int err;
+
+	if (!obj)
+		return 0;
+	err = plan_rendered(obj);
+	if (err) {
+		errno = -err;
+		return 0;
+	}
+	return obj->plan_cnt;
 }
 
 const char *bc_object__plan_step(const struct bc_object *obj, size_t i)
 {
-	if (!obj || i >= obj->plan_cnt)
+	int err;
+
+	if (!obj)
+		return bc_err_ptr(-ENOENT);
+	err = plan_rendered(obj);
+	if (err)
+		return bc_err_ptr(err);
+	if (i >= obj->plan_cnt)
 		return bc_err_ptr(-ENOENT);
 	return obj->plan[i];
 }

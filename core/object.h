@@ -183,6 +183,14 @@ struct bc_object {
 
 	/* .BTF.ext records indexed by section (core/btf.c), on first use. */
 	struct bc_btf_ext *btf_ext;
+
+	/* A dry run's plan, rendered into plan[] when first asked for
+	 * (core/load.c); NULL once rendered. */
+	struct bc_plan *plan_pending;
+
+	/* Name -> index hashes of maps[] and progs[] (core/object.c): the
+	 * first of equal names wins, as in a walk. */
+	struct bc_name_index *map_names, *prog_names;
 };
 
 /* Model construction helpers (core/object.c). All return NULL on ENOMEM. */
@@ -195,6 +203,8 @@ int bc_object_plan_add(struct bc_object *obj, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void bc_object_plan_reset(struct bc_object *obj);
 
+struct bc_prog *bc_object_prog_by_name(const struct bc_object *obj,
+				       const char *name);
 struct bc_map *bc_object_map_by_name(const struct bc_object *obj,
 				     const char *name);
 

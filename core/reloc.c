@@ -463,7 +463,9 @@ static int build_maps(struct rctx *ctx)
 	}
 	for (s = 0; s < sec_cnt; s++) {
 		rm = &ctx->maps[s];
-		qsort(rm->defs, rm->def_cnt, sizeof(*rm->defs), cmp_def);
+		if (rm->def_cnt > 1)	/* defs is NULL without definitions */
+			qsort(rm->defs, rm->def_cnt, sizeof(*rm->defs),
+			      cmp_def);
 		for (i = 1; i < rm->def_cnt; i++) {
 			const struct bc_map *a = obj->maps[rm->defs[i - 1].idx];
 			const struct bc_map *b = obj->maps[rm->defs[i].idx];

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Small containers and helpers shared by every module. */
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/utsname.h>
 #include <nettle/sha1.h>
@@ -116,18 +117,29 @@ __u64 bc_read_u64(const void *p, bool big_endian)
 	return hi << 32 | lo;
 }
 
-__u32 bc_running_kversion(void)
+static __u32 running_kversion;
+
+static void read_kversion(void)
 {
 	unsigned int major = 0, minor = 0, patch = 0;
 	struct utsname info;
 
 	if (uname(&info) ||
 	    sscanf(info.release, "%u.%u.%u", &major, &minor, &patch) < 2)
-		return 0;
+		return;
 	/* KERNEL_VERSION() saturates the sublevel at 255 since 4.14.256. */
 	if (patch > 255)
 		patch = 255;
-	return major << 16 | minor << 8 | patch;
+	running_kversion = major << 16 | minor << 8 | patch;
+}
+
+/* The running kernel does not change under a process: asked once. */
+__u32 bc_running_kversion(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, read_kversion);
+	return running_kversion;
 }
 
 void bc_sha1_hex(const void *buf, size_t size, char out[41])

@@ -58,13 +58,28 @@ static int run_tool(const char *args, char *out, size_t size)
 	return WEXITSTATUS(st);
 }
 
+/*
+ * Parsers permute and advance argv, as with a real one, so the words are
+ * kept here for the life of the test process rather than freed.
+ */
+static char *kept[256];
+static size_t kept_cnt;
+
+static void *keep(void *p)
+{
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_lt(kept_cnt, ARRAY_SIZE(kept));
+	kept[kept_cnt++] = p;
+	return p;
+}
+
 static char **make_argv(const char *const *words, int n)
 {
-	char **argv = calloc(n + 1, sizeof(*argv));
+	char **argv = keep(calloc(n + 1, sizeof(*argv)));
 	int i;
 
 	for (i = 0; i < n; i++)
-		argv[i] = strdup(words[i]);
+		argv[i] = keep(strdup(words[i]));
 	return argv;
 }
 

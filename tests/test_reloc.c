@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "btf.h"
 #include "internal.h"
 #include "object.h"
 #include "testutil.h"
@@ -60,6 +61,7 @@ static void f_free(struct fake *f)
 {
 	size_t i;
 
+	bc_btf_release(&f->obj);	/* BTF and func/line info of bc_reloc */
 	for (i = 0; i < f->obj.prog_cnt; i++) {
 		struct bc_prog *p = f->obj.progs[i];
 
