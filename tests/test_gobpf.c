@@ -17,12 +17,31 @@
 #include "bpfcompat.h"
 #include "testutil.h"
 
-static char bpffs[] = "/tmp/bc_gobpf_XXXXXX";
+/*
+ * The directory is made and removed by the parent, which outlives a test
+ * that fails or dies while mounted; each test mounts a fresh bpffs below.
+ */
+static char top[] = "/tmp/bc_gobpf_XXXXXX";
+static char bpffs[sizeof(top) + 3];
+
+static void top_setup(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	snprintf(bpffs, sizeof(bpffs), "%s/fs", top);
+}
+
+static void top_teardown(void)
+{
+	umount2(bpffs, MNT_DETACH);
+	rmdir(bpffs);
+	rmdir(top);
+}
 
 static void setup(void)
 {
 	bc_test_quiet();
-	ck_assert_ptr_nonnull(mkdtemp(bpffs));
+	umount2(bpffs, MNT_DETACH);	/* left by a test that died */
+	ck_assert(!mkdir(bpffs, 0700) || errno == EEXIST);
 	ck_assert_int_eq(mount("bpf", bpffs, "bpf", 0, "mode=0700"), 0);
 }
 
@@ -149,6 +168,7 @@ static Suite *gobpf_suite(void)
 	Suite *s = suite_create("gobpf");
 	TCase *tc = tcase_create("kernel");
 
+	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, perf_array_filled);
 	tcase_add_test(tc, perf_array_skipped);

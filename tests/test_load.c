@@ -75,12 +75,31 @@ static struct bc_desc desc = {
 
 static struct bc_dialect dialect = { .desc = &desc, .ops = &test_ops };
 
-static char bpffs[] = "/tmp/bc_load_XXXXXX";
+/*
+ * The directory is made and removed by the parent, which outlives a test
+ * that fails or dies while mounted; each test mounts a fresh bpffs below.
+ */
+static char top[] = "/tmp/bc_load_XXXXXX";
+static char bpffs[sizeof(top) + 3];
+
+static void top_setup(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	snprintf(bpffs, sizeof(bpffs), "%s/fs", top);
+}
+
+static void top_teardown(void)
+{
+	umount2(bpffs, MNT_DETACH);
+	rmdir(bpffs);
+	rmdir(top);
+}
 
 static void setup(void)
 {
 	bc_test_quiet();
-	ck_assert_ptr_nonnull(mkdtemp(bpffs));
+	umount2(bpffs, MNT_DETACH);	/* left by a test that died */
+	ck_assert(!mkdir(bpffs, 0700) || errno == EEXIST);
 	ck_assert_int_eq(mount("bpf", bpffs, "bpf", 0, "mode=0700"), 0);
 }
 
@@ -502,6 +521,7 @@ static Suite *load_suite(void)
 	Suite *s = suite_create("load");
 	TCase *tc = tcase_create("kernel");
 
+	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, load_creates_and_pins);
 	tcase_add_test(tc, second_load_reuses_pin);
