@@ -699,38 +699,9 @@ START_TEST(hostile_names_load)
 }
 END_TEST
 
-static const char *kernel_skip_reason(void)
-{
-	int fd;
-
-	if (geteuid())
-		return "not running as root";
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 1, NULL);
-	if (fd < 0)
-		return "bpf(BPF_MAP_CREATE) does not work here";
-	close(fd);
-	return NULL;
-}
-
-static int register_dialect(void)
-{
-	char path[] = "/tmp/bc_fault_yaml_XXXXXX";
-	int fd, err;
-
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -errno;
-	err = write(fd, dialect_yaml, sizeof(dialect_yaml) - 1) ==
-	      (ssize_t)sizeof(dialect_yaml) - 1 ?
-	      bc_dialect__register_file(path) : -EIO;
-	close(fd);
-	unlink(path);
-	return err;
-}
-
 int main(void)
 {
-	const char *skip = kernel_skip_reason();
+	const char *skip = bc_test_kernel_missing();
 	Suite *s = suite_create("fault");
 	const char *kind;
 	TCase *tc;
@@ -738,7 +709,7 @@ int main(void)
 
 	snprintf(tag, sizeof(tag), "f%05u", (unsigned)getpid() % 100000);
 	bc_test_quiet();
-	if (register_dialect()) {
+	if (bc_test_register_dialect(dialect_yaml)) {
 		fprintf(stderr, "cannot register the test dialect\n");
 		return 1;
 	}

@@ -75,38 +75,17 @@ static struct bc_desc desc = {
 
 static struct bc_dialect dialect = { .desc = &desc, .ops = &test_ops };
 
-/*
- * The directory is made and removed by the parent, which outlives a test
- * that fails or dies while mounted; each test mounts a fresh bpffs below.
- */
-static char top[] = "/tmp/bc_load_XXXXXX";
-static char bpffs[sizeof(top) + 3];
+static const char *bpffs;
 
 static void top_setup(void)
 {
-	ck_assert_ptr_nonnull(mkdtemp(top));
-	snprintf(bpffs, sizeof(bpffs), "%s/fs", top);
-}
-
-static void top_teardown(void)
-{
-	umount2(bpffs, MNT_DETACH);
-	rmdir(bpffs);
-	rmdir(top);
+	bpffs = bc_test_bpffs_init("load");
 }
 
 static void setup(void)
 {
 	bc_test_quiet();
-	umount2(bpffs, MNT_DETACH);	/* left by a test that died */
-	ck_assert(!mkdir(bpffs, 0700) || errno == EEXIST);
-	ck_assert_int_eq(mount("bpf", bpffs, "bpf", 0, "mode=0700"), 0);
-}
-
-static void teardown(void)
-{
-	umount2(bpffs, MNT_DETACH);
-	rmdir(bpffs);
+	bc_test_bpffs_mount();
 }
 
 static struct bc_object *new_obj(void)
@@ -521,8 +500,8 @@ static Suite *load_suite(void)
 	Suite *s = suite_create("load");
 	TCase *tc = tcase_create("kernel");
 
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, top_setup, bc_test_bpffs_fini);
+	tcase_add_checked_fixture(tc, setup, bc_test_bpffs_umount);
 	tcase_add_test(tc, load_creates_and_pins);
 	tcase_add_test(tc, second_load_reuses_pin);
 	tcase_add_test(tc, incompatible_pin_refused);
@@ -538,22 +517,9 @@ static Suite *load_suite(void)
 	return s;
 }
 
-static const char *kernel_missing(void)
-{
-	int fd;
-
-	if (geteuid())
-		return "needs root";
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 1, NULL);
-	if (fd < 0)
-		return "bpf() is not available";
-	close(fd);
-	return NULL;
-}
-
 int main(void)
 {
-	const char *why = kernel_missing();
+	const char *why = bc_test_kernel_missing();
 
 	if (why) {
 		printf("SKIP: %s\n", why);

@@ -163,14 +163,10 @@ static Suite *perf_attach_suite(void)
 
 static const char *kernel_missing(void)
 {
-	int fd;
+	const char *why = bc_test_kernel_missing();
 
-	if (geteuid())
-		return "needs root";
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 1, NULL);
-	if (fd < 0)
-		return "bpf() is not available";
-	close(fd);
+	if (why)
+		return why;
 	if (access(bc_test_corpus("perf/uprobe.o"), R_OK) ||
 	    access(bc_test_corpus("perf/tgt"), X_OK))
 		return "perf corpus not built (needs clang)";

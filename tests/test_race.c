@@ -295,38 +295,9 @@ START_TEST(race_existing_pins)
 }
 END_TEST
 
-static const char *kernel_skip_reason(void)
-{
-	int fd;
-
-	if (geteuid())
-		return "not running as root";
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 1, NULL);
-	if (fd < 0)
-		return "bpf(BPF_MAP_CREATE) does not work here";
-	close(fd);
-	return NULL;
-}
-
-static int register_dialect(void)
-{
-	char path[] = "/tmp/bc_race_yaml_XXXXXX";
-	int fd, err;
-
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -errno;
-	err = write(fd, dialect_yaml, sizeof(dialect_yaml) - 1) ==
-	      (ssize_t)sizeof(dialect_yaml) - 1 ?
-	      bc_dialect__register_file(path) : -EIO;
-	close(fd);
-	unlink(path);
-	return err;
-}
-
 int main(void)
 {
-	const char *skip = kernel_skip_reason();
+	const char *skip = bc_test_kernel_missing();
 	Suite *s;
 	TCase *tc;
 
@@ -334,7 +305,7 @@ int main(void)
 		printf("SKIP: %s\n", skip);
 		return 77;
 	}
-	if (register_dialect()) {
+	if (bc_test_register_dialect(dialect_yaml)) {
 		fprintf(stderr, "cannot register the test dialect\n");
 		return 1;
 	}

@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
 
 #include "bpfcompat.h"
 #include "testutil.h"
@@ -84,4 +90,64 @@ void bc_test_capture_log(void)
 const char *bc_test_log(void)
 {
 	return log_buf;
+}
+
+const char *bc_test_kernel_missing(void)
+{
+	int fd;
+
+	if (geteuid())
+		return "not running as root";
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 1, NULL);
+	if (fd < 0)
+		return "bpf(BPF_MAP_CREATE) does not work here";
+	close(fd);
+	return NULL;
+}
+
+int bc_test_register_dialect(const char *yaml)
+{
+	char path[] = "/tmp/bc_dialect_XXXXXX";
+	size_t len = strlen(yaml);
+	int fd, err;
+
+	fd = mkstemp(path);
+	if (fd < 0)
+		return -errno;
+	err = write(fd, yaml, len) == (ssize_t)len ?
+	      bc_dialect__register_file(path) : -EIO;
+	close(fd);
+	unlink(path);
+	return err;
+}
+
+static char bpffs_top[64];
+static char bpffs_dir[PATH_MAX];
+
+const char *bc_test_bpffs_init(const char *name)
+{
+	snprintf(bpffs_top, sizeof(bpffs_top), "/tmp/bc_%s_XXXXXX", name);
+	ck_assert_ptr_nonnull(mkdtemp(bpffs_top));
+	snprintf(bpffs_dir, sizeof(bpffs_dir), "%s/fs", bpffs_top);
+	return bpffs_dir;
+}
+
+void bc_test_bpffs_fini(void)
+{
+	umount2(bpffs_dir, MNT_DETACH);
+	rmdir(bpffs_dir);
+	rmdir(bpffs_top);
+}
+
+void bc_test_bpffs_mount(void)
+{
+	umount2(bpffs_dir, MNT_DETACH);	/* left by a test that died */
+	ck_assert(!mkdir(bpffs_dir, 0700) || errno == EEXIST);
+	ck_assert_int_eq(mount("bpf", bpffs_dir, "bpf", 0, "mode=0700"), 0);
+}
+
+void bc_test_bpffs_umount(void)
+{
+	umount2(bpffs_dir, MNT_DETACH);
+	rmdir(bpffs_dir);
 }
