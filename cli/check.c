@@ -387,7 +387,7 @@ int do_check(int argc, char **argv)
 			     CLI_OPT_DIALECT | CLI_OPT_PARAM, &o);
 	if (ret)
 		goto out;
-	if (o.help || (argc == 1 && !strcmp(argv[0], "help"))) {
+	if (cli_wants_help(&o, argc, argv)) {
 		ret = help(argc, argv);
 		goto out;
 	}

@@ -355,6 +355,11 @@ const char *type_text(const char *name, __u32 type, char *buf, size_t size)
 	return buf;
 }
 
+bool cli_wants_help(const struct cli_opts *o, int argc, char **argv)
+{
+	return o->help || (argc == 1 && !strcmp(argv[0], "help"));
+}
+
 struct bc_object *cli_open_object(const char *path, const struct cli_opts *o,
 				  int *ret)
 {
@@ -365,6 +370,9 @@ struct bc_object *cli_open_object(const char *path, const struct cli_opts *o,
 	);
 	struct bc_object *obj;
 
+	*ret = cli_register_dialect_files();
+	if (*ret)
+		return NULL;
 	if (o->dialect && !bc_dialect__find(o->dialect)) {
 		p_err("unknown dialect '%s' (see '%s dialect list')",
 		      o->dialect, bin_name);

@@ -85,9 +85,13 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv,
 void cli_add_dialect_file(const char *path);
 int cli_register_dialect_files(void);
 
+/* --help, or "help" as the only argument. */
+bool cli_wants_help(const struct cli_opts *o, int argc, char **argv);
+
 /*
- * Open path with the command's --dialect and --param; on failure report
- * it and store the exit status in *ret.
+ * Register the --dialect-file descriptors, then open path with the
+ * command's --dialect and --param; on failure report it and store the exit
+ * status in *ret.
  */
 struct bc_object *cli_open_object(const char *path, const struct cli_opts *o,
 				  int *ret);

@@ -120,7 +120,7 @@ int do_convert(int argc, char **argv)
 			     CLI_OPT_DIALECT | CLI_OPT_PARAM, &o);
 	if (ret)
 		goto out;
-	if (o.help || (argc == 1 && !strcmp(argv[0], "help"))) {
+	if (cli_wants_help(&o, argc, argv)) {
 		ret = help(argc, argv);
 		goto out;
 	}
@@ -134,9 +134,6 @@ int do_convert(int argc, char **argv)
 	}
 	if (from)
 		o.dialect = from;
-	ret = cli_register_dialect_files();
-	if (ret)
-		goto out;
 	obj = cli_open_object(argv[0], &o, &ret);
 	if (!obj)
 		goto out;

@@ -170,7 +170,7 @@ int do_detect(int argc, char **argv)
 	cli_opts_free(&o);	/* detect takes no --param */
 	if (ret)
 		return ret;
-	if (o.help || (argc == 1 && !strcmp(argv[0], "help")))
+	if (cli_wants_help(&o, argc, argv))
 		return help(argc, argv);
 	ret = REQ_ARGS("detect", 1, "an object file");
 	if (ret)

@@ -355,17 +355,13 @@ int do_inspect(int argc, char **argv)
 			     CLI_OPT_DIALECT | CLI_OPT_PARAM, &o);
 	if (ret)
 		goto out;
-	if (o.help || (argc == 1 && !strcmp(argv[0], "help"))) {
+	if (cli_wants_help(&o, argc, argv)) {
 		ret = help(argc, argv);
 		goto out;
 	}
 	ret = REQ_ARGS("inspect", 1, "an object file");
 	if (ret)
 		goto out;
-	ret = cli_register_dialect_files();
-	if (ret)
-		goto out;
-
 	obj = cli_open_object(argv[0], &o, &ret);
 	if (!obj)
 		goto out;

@@ -333,17 +333,13 @@ int do_load(int argc, char **argv)
 			     CLI_OPT_LOG_LEVEL | CLI_OPT_JOBS, &o);
 	if (ret)
 		goto out;
-	if (o.help || (argc == 1 && !strcmp(argv[0], "help"))) {
+	if (cli_wants_help(&o, argc, argv)) {
 		ret = help(argc, argv);
 		goto out;
 	}
 	ret = REQ_ARGS("load", 1, "an object file");
 	if (ret)
 		goto out;
-	ret = cli_register_dialect_files();
-	if (ret)
-		goto out;
-
 	obj = cli_open_object(argv[0], &o, &ret);
 	if (!obj)
 		goto out;

@@ -635,14 +635,11 @@ int do_run(int argc, char **argv)
 			     CLI_OPT_LOG_LEVEL, &o);
 	if (ret)
 		goto out;
-	if (o.help || (argc == 1 && !strcmp(argv[0], "help"))) {
+	if (cli_wants_help(&o, argc, argv)) {
 		ret = help();
 		goto out;
 	}
 	ret = cli_req_args("run", argc, argv, 1, "an object file");
-	if (ret)
-		goto out;
-	ret = cli_register_dialect_files();
 	if (ret)
 		goto out;
 	obj = cli_open_object(argv[0], &o, &ret);
