@@ -1054,11 +1054,15 @@ static void flag_unloaded(struct cv *cv, const struct bc_prog *p,
 		to);
 }
 
-static int build_symbols(struct cv *cv)
+/*
+ * Carry every symbol of a copied section over to the output, recording
+ * its new index; rebase shifts values by where the section's bytes now
+ * start (sections merged into one by the libbpf writer).
+ */
+static int copy_symbols(struct cv *cv, bool rebase)
 {
 	const struct bc_elf *elf = cv->elf;
-	struct bc_object *obj = cv->obj;
-	size_t i, j;
+	size_t i;
 	long ref;
 
 	for (i = 1; i < elf->sym_cnt; i++) {
@@ -1068,12 +1072,27 @@ static int build_symbols(struct cv *cv)
 		    s->shndx >= elf->sec_cnt || !cv->osec[s->shndx])
 			continue;
 		ref = sym_add(cv, s->name, s->bind, s->type,
-			      cv->osec[s->shndx], s->value + cv->base[s->shndx],
+			      cv->osec[s->shndx],
+			      s->value + (rebase ? cv->base[s->shndx] : 0),
 			      s->size);
 		if (ref < 0)
 			return ref;
 		cv->symmap[i] = ref;
 	}
+	return 0;
+}
+
+static int build_symbols(struct cv *cv)
+{
+	const struct bc_elf *elf = cv->elf;
+	struct bc_object *obj = cv->obj;
+	size_t i, j;
+	long ref;
+	int err;
+
+	err = copy_symbols(cv, true);
+	if (err)
+		return err;
 	for (i = 0; i < obj->prog_cnt; i++) {
 		const struct bc_prog *p = obj->progs[i];
 		char *name;
@@ -1908,24 +1927,15 @@ static int tc_build_maps(struct cv *cv)
 
 static int tc_build_symbols(struct cv *cv)
 {
-	const struct bc_elf *elf = cv->elf;
 	struct bc_object *obj = cv->obj;
 	char *name;
 	size_t i;
 	long ref;
+	int err;
 
-	for (i = 1; i < elf->sym_cnt; i++) {
-		const struct bc_elf_sym *s = &elf->syms[i];
-
-		if (s->type == STT_FILE || s->shndx == SHN_UNDEF ||
-		    s->shndx >= elf->sec_cnt || !cv->osec[s->shndx])
-			continue;
-		ref = sym_add(cv, s->name, s->bind, s->type,
-			      cv->osec[s->shndx], s->value, s->size);
-		if (ref < 0)
-			return ref;
-		cv->symmap[i] = ref;
-	}
+	err = copy_symbols(cv, false);
+	if (err)
+		return err;
 	for (i = 0; i < obj->prog_cnt; i++) {
 		const struct bc_prog *p = obj->progs[i];
 
