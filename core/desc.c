@@ -365,8 +365,9 @@ static int set_match(struct pctx *p, yaml_node_t *val, const char *path,
 }
 
 static int parse_match(struct pctx *p, yaml_node_t *n, const char *path,
-		       struct bc_desc_match *m)
+		       void *arg)
 {
+	struct bc_desc_match *m = arg;
 	char sub[DESC_PATH_LEN];
 	yaml_node_pair_t *pair;
 	yaml_node_t *key;
@@ -417,30 +418,44 @@ static int seq_len(struct pctx *p, yaml_node_t *n, const char *path,
 	return 0;
 }
 
-static int maps_sections(struct pctx *p, yaml_node_t *v, const char *path,
-			 void *c)
+/*
+ * Parse a sequence into a calloc'd array of elem_sz items, one item()
+ * call each; *cnt counts the items begun, so a half-filled array is freed
+ * whole on error.
+ */
+static int parse_seq(struct pctx *p, yaml_node_t *v, const char *path,
+		     void **arr, size_t *cnt, size_t elem_sz,
+		     int (*item)(struct pctx *p, yaml_node_t *n,
+				 const char *path, void *elem))
 {
-	struct bc_desc_maps *m = ((struct maps_ctx *)c)->m;
 	char sub[DESC_PATH_LEN];
-	yaml_node_t *item;
-	size_t i, cnt;
+	size_t i, n;
 	int err;
 
-	err = seq_len(p, v, path, &cnt);
+	err = seq_len(p, v, path, &n);
 	if (err)
 		return err;
-	m->sections = calloc(cnt ?: 1, sizeof(*m->sections));
-	if (!m->sections)
+	*arr = calloc(n ?: 1, elem_sz);
+	if (!*arr)
 		return -ENOMEM;
-	for (i = 0; i < cnt; i++) {
+	for (i = 0; i < n; i++) {
 		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
-		item = node_at(p, v->data.sequence.items.start[i]);
-		err = parse_match(p, item, sub, &m->sections[i]);
-		m->section_cnt = i + 1;	/* freed even if half-filled */
+		*cnt = i + 1;
+		err = item(p, node_at(p, v->data.sequence.items.start[i]),
+			   sub, (char *)*arr + i * elem_sz);
 		if (err)
 			return err;
 	}
 	return 0;
+}
+
+static int maps_sections(struct pctx *p, yaml_node_t *v, const char *path,
+			 void *c)
+{
+	struct bc_desc_maps *m = ((struct maps_ctx *)c)->m;
+
+	return parse_seq(p, v, path, (void **)&m->sections, &m->section_cnt,
+			 sizeof(*m->sections), parse_match);
 }
 
 static int rec_size(struct pctx *p, yaml_node_t *v, const char *path, void *c)
@@ -959,8 +974,9 @@ static int rule_ignore(struct pctx *p, yaml_node_t *v, const char *path,
 }
 
 static int parse_rule(struct pctx *p, yaml_node_t *v, const char *path,
-		      struct bc_desc_prog_rule *r)
+		      void *arg)
 {
+	struct bc_desc_prog_rule *r = arg;
 	static const struct key_ops ops[] = {
 		{ "exact", rule_match },
 		{ "prefix", rule_match },
@@ -994,25 +1010,9 @@ static int progs_sections(struct pctx *p, yaml_node_t *v, const char *path,
 			  void *c)
 {
 	struct bc_desc_progs *pr = c;
-	char sub[DESC_PATH_LEN];
-	size_t i, cnt;
-	int err;
 
-	err = seq_len(p, v, path, &cnt);
-	if (err)
-		return err;
-	pr->rules = calloc(cnt ?: 1, sizeof(*pr->rules));
-	if (!pr->rules)
-		return -ENOMEM;
-	for (i = 0; i < cnt; i++) {
-		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
-		pr->rule_cnt = i + 1;
-		err = parse_rule(p, node_at(p, v->data.sequence.items.start[i]),
-				 sub, &pr->rules[i]);
-		if (err)
-			return err;
-	}
-	return 0;
+	return parse_seq(p, v, path, (void **)&pr->rules, &pr->rule_cnt,
+			 sizeof(*pr->rules), parse_rule);
 }
 
 static int progs_split(struct pctx *p, yaml_node_t *v, const char *path,
@@ -1225,8 +1225,9 @@ static int detect_score(struct pctx *p, yaml_node_t *v, const char *path,
 }
 
 static int parse_detect(struct pctx *p, yaml_node_t *v, const char *path,
-			struct bc_desc_detect *d)
+			void *arg)
 {
+	struct bc_desc_detect *d = arg;
 	static const struct key_ops ops[] = {
 		{ "section", detect_section },
 		{ "no_section", detect_section },
@@ -1252,26 +1253,10 @@ static int top_detect(struct pctx *p, yaml_node_t *v, const char *path,
 		      void *c)
 {
 	struct bc_desc *desc = p->desc;
-	char sub[DESC_PATH_LEN];
-	yaml_node_t *item;
-	size_t i, cnt;
-	int err;
 
-	err = seq_len(p, v, path, &cnt);
-	if (err)
-		return err;
-	desc->detect = calloc(cnt ?: 1, sizeof(*desc->detect));
-	if (!desc->detect)
-		return -ENOMEM;
-	for (i = 0; i < cnt; i++) {
-		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
-		desc->detect_cnt = i + 1;
-		item = node_at(p, v->data.sequence.items.start[i]);
-		err = parse_detect(p, item, sub, &desc->detect[i]);
-		if (err)
-			return err;
-	}
-	return 0;
+	return parse_seq(p, v, path, (void **)&desc->detect,
+			 &desc->detect_cnt, sizeof(*desc->detect),
+			 parse_detect);
 }
 
 /* ---- check ---------------------------------------------------------------- */
