@@ -3,11 +3,17 @@
  * ELF reader: turns an untrusted object into validated section, symbol and
  * relocation tables (HARDENING.md §3.1-3.3). Nothing past bc_elf_open()
  * needs to bounds-check indexes taken from these tables.
+ *
+ * The reader parses the bytes itself rather than through libelf: it is on
+ * the path of every open, and it checks every field it uses anyway (table
+ * extents, counts, offsets, string terminators), so libelf's descriptors,
+ * per-section state and converted copies would be pure overhead. Headers,
+ * symbols and relocations are copied out with memcpy() (the object may sit
+ * at any alignment) and byte-swapped when the object's byte order is not
+ * the host's. libelf remains the library for writing objects.
  */
+#include <byteswap.h>
 #include <endian.h>
-#include <pthread.h>
-#include <gelf.h>
-#include <libelf.h>
 
 #include "internal.h"
 #include "elf.h"
@@ -40,17 +46,33 @@
 #define R_BPF_64_32		10
 #endif
 
-static pthread_once_t elf_lib_once = PTHREAD_ONCE_INIT;
-static bool elf_lib_ok;
+struct strtab {
+	const char *data;
+	size_t size;
+	bool terminated;	/* last byte is NUL */
+};
 
-static void elf_lib_init(void)
-{
-	elf_lib_ok = elf_version(EV_CURRENT) != EV_NONE;
-}
+/*
+ * What the header checks learn before anything is allocated: where the
+ * (range-checked) section header table is, how many entries it has, and
+ * the section name table.
+ */
+struct elf_layout {
+	const unsigned char *shdrs;
+	size_t shnum;
+	size_t shstrndx;
+	bool swap;		/* object byte order differs from the host's */
+	struct strtab names;
+};
 
 static bool host_big_endian(void)
 {
 	return __BYTE_ORDER == __BIG_ENDIAN;
+}
+
+static bool need_swap(const struct bc_elf *elf)
+{
+	return elf->big_endian != host_big_endian();
 }
 
 static bool is_pow2_or_zero(__u64 v)
@@ -69,6 +91,59 @@ static const char *sec_name(const struct bc_elf *elf, size_t idx)
 	if (idx >= elf->sec_cnt || !elf->secs[idx].name)
 		return "?";
 	return elf->secs[idx].name;
+}
+
+/*
+ * A string table is checked once: when its last byte is NUL (as every
+ * compiler writes it), any offset inside it starts a terminated string.
+ * Otherwise each lookup searches for the terminator.
+ */
+static void strtab_init(struct strtab *tab, const void *data, __u64 size)
+{
+	tab->data = data;
+	tab->size = data ? size : 0;
+	tab->terminated = tab->size && !tab->data[tab->size - 1];
+}
+
+/* NULL unless off starts a NUL-terminated string inside the table. */
+static inline const char *strtab_get(const struct strtab *tab, __u64 off)
+{
+	if (off >= tab->size)
+		return NULL;
+	if (!tab->terminated && !memchr(tab->data + off, 0, tab->size - off))
+		return NULL;
+	return tab->data + off;
+}
+
+static void read_ehdr(const void *buf, bool swap, Elf64_Ehdr *eh)
+{
+	memcpy(eh, buf, sizeof(*eh));
+	if (!swap)
+		return;
+	eh->e_type = bswap_16(eh->e_type);
+	eh->e_machine = bswap_16(eh->e_machine);
+	eh->e_shoff = bswap_64(eh->e_shoff);
+	eh->e_shentsize = bswap_16(eh->e_shentsize);
+	eh->e_shnum = bswap_16(eh->e_shnum);
+	eh->e_shstrndx = bswap_16(eh->e_shstrndx);
+}
+
+/* Header idx of a table whose extent has been checked (or sh0 below). */
+static inline void read_shdr(const unsigned char *shdrs, bool swap,
+			     size_t idx, Elf64_Shdr *sh)
+{
+	memcpy(sh, shdrs + idx * sizeof(*sh), sizeof(*sh));
+	if (!swap)
+		return;
+	sh->sh_name = bswap_32(sh->sh_name);
+	sh->sh_type = bswap_32(sh->sh_type);
+	sh->sh_flags = bswap_64(sh->sh_flags);
+	sh->sh_offset = bswap_64(sh->sh_offset);
+	sh->sh_size = bswap_64(sh->sh_size);
+	sh->sh_link = bswap_32(sh->sh_link);
+	sh->sh_info = bswap_32(sh->sh_info);
+	sh->sh_addralign = bswap_64(sh->sh_addralign);
+	sh->sh_entsize = bswap_64(sh->sh_entsize);
 }
 
 static int check_ident(const unsigned char *buf, size_t size, const char *name)
@@ -92,114 +167,124 @@ static int check_ident(const unsigned char *buf, size_t size, const char *name)
 			name, buf[EI_DATA]);
 		return -BC_ERRNO__FORMAT;
 	}
+	if (buf[EI_VERSION] != EV_CURRENT) {
+		pr_warn("elf: %s: not an ELF object\n", name);
+		return -BC_ERRNO__FORMAT;
+	}
 	return 0;
 }
 
-static int check_ehdr(struct bc_elf *elf, Elf *e)
+static int check_ehdr(struct bc_elf *elf, struct elf_layout *l,
+		      Elf64_Ehdr *eh)
 {
-	Elf64_Ehdr *ehdr;
-
-	if (elf_kind(e) != ELF_K_ELF) {
-		pr_warn("elf: %s: not an ELF object\n", elf->path);
-		return -BC_ERRNO__FORMAT;
-	}
-	ehdr = elf64_getehdr(e);
-	if (!ehdr) {
-		pr_warn("elf: %s: cannot read ELF header: %s\n",
-			elf->path, elf_errmsg(-1));
-		return -BC_ERRNO__LIBELF;
-	}
-	if (ehdr->e_type != ET_REL) {
+	elf->big_endian = ((const __u8 *)elf->buf)[EI_DATA] == ELFDATA2MSB;
+	l->swap = need_swap(elf);
+	read_ehdr(elf->buf, l->swap, eh);
+	if (eh->e_type != ET_REL) {
 		pr_warn("elf: %s: ELF type %u is not ET_REL (relocatable)\n",
-			elf->path, ehdr->e_type);
+			elf->path, eh->e_type);
 		return -BC_ERRNO__FORMAT;
 	}
-	if (ehdr->e_machine != EM_BPF && ehdr->e_machine != EM_NONE) {
+	if (eh->e_machine != EM_BPF && eh->e_machine != EM_NONE) {
 		pr_warn("elf: %s: machine %u is neither EM_BPF nor EM_NONE\n",
-			elf->path, ehdr->e_machine);
+			elf->path, eh->e_machine);
 		return -BC_ERRNO__FORMAT;
 	}
-	/* libelf hands out headers in place: misaligned ones are UB. */
-	if (ehdr->e_shoff % sizeof(Elf64_Xword)) {
+	/* The table is made of 8-byte fields; the gABI aligns it. */
+	if (eh->e_shoff % sizeof(Elf64_Xword)) {
 		pr_warn("elf: %s: section header table offset %llu is not 8-byte aligned\n",
-			elf->path, (unsigned long long)ehdr->e_shoff);
+			elf->path, (unsigned long long)eh->e_shoff);
 		return -BC_ERRNO__FORMAT;
 	}
-	elf->machine = ehdr->e_machine;
-	elf->big_endian = ehdr->e_ident[EI_DATA] == ELFDATA2MSB;
+	elf->machine = eh->e_machine;
 	return 0;
+}
+
+/*
+ * The section count: e_shnum, or with extended numbering (e_shnum 0)
+ * section 0's sh_size. 0 when the table it describes is not all inside
+ * the file.
+ */
+static size_t shdr_count(const struct bc_elf *elf, const Elf64_Ehdr *eh,
+			 bool swap)
+{
+	const unsigned char *buf = elf->buf;
+	__u64 cnt = eh->e_shnum;
+	Elf64_Shdr sh0;
+
+	if (eh->e_shoff > elf->size)
+		return 0;
+	if (!cnt && eh->e_shoff) {
+		if (!range_ok(eh->e_shoff, sizeof(sh0), elf->size))
+			return 0;
+		read_shdr(buf + eh->e_shoff, swap, 0, &sh0);
+		cnt = sh0.sh_size;
+	}
+	if (cnt > (elf->size - eh->e_shoff) / sizeof(Elf64_Shdr))
+		return 0;
+	return cnt;
 }
 
 /*
  * The section count bounds every per-section allocation, so it is checked
  * against the bytes actually present before anything is allocated.
  */
-static int check_sec_count(struct bc_elf *elf, Elf *e, size_t *shnum,
-			   size_t *shstrndx)
+static int check_sec_count(struct bc_elf *elf, const Elf64_Ehdr *eh,
+			   struct elf_layout *l)
 {
-	Elf64_Ehdr *ehdr = elf64_getehdr(e);
+	Elf64_Shdr sh0;
 
-	if (elf_getshdrnum(e, shnum)) {
-		pr_warn("elf: %s: cannot read section count: %s\n",
-			elf->path, elf_errmsg(-1));
-		return -BC_ERRNO__LIBELF;
-	}
-	/* libelf reports 0 when the table it would read lies past EOF. */
-	if (*shnum < 2) {
+	l->shnum = shdr_count(elf, eh, l->swap);
+	if (l->shnum < 2) {
 		pr_warn("elf: %s: no usable section header table (offset %llu, file size %zu)\n",
-			elf->path, (unsigned long long)ehdr->e_shoff,
+			elf->path, (unsigned long long)eh->e_shoff,
 			elf->size);
 		return -BC_ERRNO__FORMAT;
 	}
-	if (*shnum > BC_MAX_SECTIONS) {
+	if (l->shnum > BC_MAX_SECTIONS) {
 		pr_warn("elf: %s: %zu sections exceed the limit of %d\n",
-			elf->path, *shnum, BC_MAX_SECTIONS);
+			elf->path, l->shnum, BC_MAX_SECTIONS);
 		return -BC_ERRNO__FORMAT;
 	}
-	if (ehdr->e_shentsize != sizeof(Elf64_Shdr) ||
-	    !range_ok(ehdr->e_shoff, (__u64)*shnum * sizeof(Elf64_Shdr),
-		      elf->size)) {
+	/* shdr_count() already fit the table in the file. */
+	if (eh->e_shentsize != sizeof(Elf64_Shdr)) {
 		pr_warn("elf: %s: %zu section headers at offset %llu do not fit in %zu bytes\n",
-			elf->path, *shnum,
-			(unsigned long long)ehdr->e_shoff, elf->size);
+			elf->path, l->shnum,
+			(unsigned long long)eh->e_shoff, elf->size);
 		return -BC_ERRNO__FORMAT;
 	}
-	if (elf_getshdrstrndx(e, shstrndx)) {
-		pr_warn("elf: %s: cannot read section name table index: %s\n",
-			elf->path, elf_errmsg(-1));
-		return -BC_ERRNO__LIBELF;
+	l->shdrs = (const unsigned char *)elf->buf + eh->e_shoff;
+	l->shstrndx = eh->e_shstrndx;
+	if (l->shstrndx == SHN_XINDEX) {
+		read_shdr(l->shdrs, l->swap, 0, &sh0);
+		l->shstrndx = sh0.sh_link;
 	}
-	if (*shstrndx == SHN_UNDEF || *shstrndx >= *shnum) {
+	if (l->shstrndx == SHN_UNDEF || l->shstrndx >= l->shnum) {
 		pr_warn("elf: %s: section name table index %zu out of range (%zu sections)\n",
-			elf->path, *shstrndx, *shnum);
+			elf->path, l->shstrndx, l->shnum);
 		return -BC_ERRNO__FORMAT;
 	}
 	return 0;
 }
 
-static int check_shstrtab(struct bc_elf *elf, Elf *e, size_t shstrndx)
+static int check_shstrtab(struct bc_elf *elf, struct elf_layout *l)
 {
-	Elf_Scn *scn = elf_getscn(e, shstrndx);
-	Elf64_Shdr *sh = scn ? elf64_getshdr(scn) : NULL;
-	Elf_Data *data;
+	Elf64_Shdr sh;
 
-	if (!sh) {
-		pr_warn("elf: %s: section %zu: cannot read section name table: %s\n",
-			elf->path, shstrndx, elf_errmsg(-1));
-		return -BC_ERRNO__LIBELF;
-	}
-	if (sh->sh_type != SHT_STRTAB ||
-	    !range_ok(sh->sh_offset, sh->sh_size, elf->size)) {
+	read_shdr(l->shdrs, l->swap, l->shstrndx, &sh);
+	if (sh.sh_type != SHT_STRTAB ||
+	    !range_ok(sh.sh_offset, sh.sh_size, elf->size)) {
 		pr_warn("elf: %s: section %zu: section name table is not a string table inside the file\n",
-			elf->path, shstrndx);
+			elf->path, l->shstrndx);
 		return -BC_ERRNO__FORMAT;
 	}
-	data = elf_rawdata(scn, NULL);
-	if (!data || !data->d_buf || !data->d_size) {
+	if (!sh.sh_size) {
 		pr_warn("elf: %s: section %zu: section name table has no data\n",
-			elf->path, shstrndx);
+			elf->path, l->shstrndx);
 		return -BC_ERRNO__FORMAT;
 	}
+	strtab_init(&l->names, (const char *)elf->buf + sh.sh_offset,
+		    sh.sh_size);
 	return 0;
 }
 
@@ -227,70 +312,110 @@ static int check_sec_hdr(struct bc_elf *elf, const struct bc_elf_sec *sec,
 	return -BC_ERRNO__FORMAT;
 }
 
-static int load_section(struct bc_elf *elf, Elf *e, size_t shstrndx,
+static int load_section(struct bc_elf *elf, const struct elf_layout *l,
 			size_t idx)
 {
 	struct bc_elf_sec *sec = &elf->secs[idx];
-	Elf_Scn *scn = elf_getscn(e, idx);
-	Elf64_Shdr *sh = scn ? elf64_getshdr(scn) : NULL;
+	const char *name;
+	Elf64_Shdr sh;
 	int err;
 
-	if (!sh) {
-		pr_warn("elf: %s: section %zu: cannot read header: %s\n",
-			elf->path, idx, elf_errmsg(-1));
-		return -BC_ERRNO__LIBELF;
-	}
-	sec->idx = idx;
-	sec->name = elf_strptr(e, shstrndx, sh->sh_name);
-	if (!sec->name) {
+	read_shdr(l->shdrs, l->swap, idx, &sh);
+	name = strtab_get(&l->names, sh.sh_name);
+	if (!name) {
 		pr_warn("elf: %s: section %zu: name offset %u is outside the section name table\n",
-			elf->path, idx, sh->sh_name);
+			elf->path, idx, sh.sh_name);
 		return -BC_ERRNO__FORMAT;
 	}
-	if (!sec->name[0]) {
+	if (!name[0]) {
 		pr_warn("elf: %s: section %zu: unnamed section\n",
 			elf->path, idx);
 		return -BC_ERRNO__FORMAT;
 	}
-	sec->type = sh->sh_type;
-	sec->flags = sh->sh_flags;
-	sec->size = sh->sh_size;
-	sec->link = sh->sh_link;
-	sec->info = sh->sh_info;
-	sec->entsize = sh->sh_entsize;
-	sec->addralign = sh->sh_addralign;
-	sec->exec = sec->type == SHT_PROGBITS &&
-		    (sec->flags & SHF_EXECINSTR) && sec->size > 0;
-	err = check_sec_hdr(elf, sec, sh->sh_offset);
+	/* The table is not zeroed: this sets every field. */
+	*sec = (struct bc_elf_sec){
+		.idx = idx,
+		.name = name,
+		.type = sh.sh_type,
+		.flags = sh.sh_flags,
+		.size = sh.sh_size,
+		.link = sh.sh_link,
+		.info = sh.sh_info,
+		.entsize = sh.sh_entsize,
+		.addralign = sh.sh_addralign,
+		.exec = sh.sh_type == SHT_PROGBITS &&
+			(sh.sh_flags & SHF_EXECINSTR) && sh.sh_size > 0,
+	};
+	err = check_sec_hdr(elf, sec, sh.sh_offset);
 	if (err)
 		return err;
-	/*
-	 * Raw bytes straight from the range checked above, for every type:
-	 * elf_rawdata() would apply its own SYMTAB/REL size rules before
-	 * find_symtab() and check_rel_sec() can report them precisely.
-	 */
 	if (sec->type != SHT_NOBITS && sec->size)
-		sec->data = (const __u8 *)elf->buf + sh->sh_offset;
+		sec->data = (const __u8 *)elf->buf + sh.sh_offset;
 	return 0;
 }
 
-static int load_sections(struct bc_elf *elf, Elf *e, size_t shnum,
-			 size_t shstrndx)
+static int load_sections(struct bc_elf *elf, const struct elf_layout *l)
 {
 	size_t i;
 	int err;
 
-	elf->secs = calloc(shnum, sizeof(*elf->secs));
-	if (!elf->secs)
-		return -ENOMEM;
-	elf->sec_cnt = shnum;
-	elf->secs[0].name = "";
-	for (i = 1; i < shnum; i++) {
-		err = load_section(elf, e, shstrndx, i);
+	elf->secs[0] = (struct bc_elf_sec){ .name = "" };
+	for (i = 1; i < elf->sec_cnt; i++) {
+		err = load_section(elf, l, i);
 		if (err)
 			return err;
 	}
 	return 0;
+}
+
+/*
+ * Section names hash on their length and their first and last bytes (up
+ * to eight of each, read as overlapping words): a fixed cost per name, and
+ * enough to tell "socket0" from "socket1" or ".rel*" from ".debug*".
+ */
+static __u32 name_hash(const char *name)
+{
+	size_t len = strlen(name);
+	__u64 head, tail;
+	__u32 h4, t4;
+
+	if (len >= 8) {
+		memcpy(&head, name, 8);
+		memcpy(&tail, name + len - 8, 8);
+	} else if (len >= 4) {
+		memcpy(&h4, name, 4);
+		memcpy(&t4, name + len - 4, 4);
+		head = h4;
+		tail = t4;
+	} else {
+		head = len ? (__u8)name[0] | (__u8)name[len / 2] << 8 |
+			     (__u8)name[len - 1] << 16 : 0;
+		tail = 0;
+	}
+	head = (head ^ len) * 0x9e3779b97f4a7c15ULL;
+	head ^= tail * 0xc2b2ae3d27d4eb4fULL;
+	return (__u32)(head >> 32);
+}
+
+/*
+ * Open addressing over a power-of-two table at most half full: slots hold
+ * section indexes, 0 marks an empty slot. The first section of a name is
+ * kept, as a walk in index order would find it.
+ */
+static void build_name_index(struct bc_elf *elf)
+{
+	size_t i, slot;
+
+	for (i = 1; i < elf->sec_cnt; i++) {
+		const char *name = elf->secs[i].name;
+
+		slot = name_hash(name) & elf->name_mask;
+		while (elf->name_slots[slot] &&
+		       strcmp(elf->secs[elf->name_slots[slot]].name, name))
+			slot = (slot + 1) & elf->name_mask;
+		if (!elf->name_slots[slot])
+			elf->name_slots[slot] = i;
+	}
 }
 
 static int find_symtab(struct bc_elf *elf)
@@ -345,13 +470,13 @@ static int find_symtab(struct bc_elf *elf)
 }
 
 static const char *check_sym(const struct bc_elf *elf,
-			     const struct bc_elf_sym *sym, const Elf64_Sym *raw)
+			     const struct bc_elf_sym *sym, const void *raw)
 {
 	static const Elf64_Sym null_sym;
 	const struct bc_elf_sec *sec;
 
 	if (sym->idx == 0)
-		return memcmp(raw, &null_sym, sizeof(*raw)) ?
+		return memcmp(raw, &null_sym, sizeof(null_sym)) ?
 		       "symbol 0 is not the null symbol" : NULL;
 	if (sym->shndx == SHN_XINDEX)
 		return "extended section indexes (SHN_XINDEX) are not supported";
@@ -375,25 +500,39 @@ static const char *check_sym(const struct bc_elf *elf,
 	return NULL;
 }
 
-static int load_symbol(struct bc_elf *elf, Elf *e, size_t strtab,
-		       const Elf64_Sym *raw, size_t idx)
+static void read_sym(const void *raw, bool swap, Elf64_Sym *s)
+{
+	memcpy(s, raw, sizeof(*s));
+	if (!swap)
+		return;
+	s->st_name = bswap_32(s->st_name);
+	s->st_shndx = bswap_16(s->st_shndx);
+	s->st_value = bswap_64(s->st_value);
+	s->st_size = bswap_64(s->st_size);
+}
+
+static int load_symbol(struct bc_elf *elf, const struct strtab *names,
+		       const void *raw, size_t idx)
 {
 	struct bc_elf_sym *sym = &elf->syms[idx];
 	const char *why;
+	Elf64_Sym s;
 
+	read_sym(raw, need_swap(elf), &s);
 	sym->idx = idx;
-	sym->name = elf_strptr(e, strtab, raw->st_name);
+	sym->name = strtab_get(names, s.st_name);
 	if (!sym->name) {
 		pr_warn("elf: %s: symbol %zu: name offset %u is outside string table section %zu\n",
-			elf->path, idx, raw->st_name, strtab);
+			elf->path, idx, s.st_name,
+			(size_t)elf->secs[elf->symtab_idx].link);
 		return -BC_ERRNO__FORMAT;
 	}
-	sym->value = raw->st_value;
-	sym->size = raw->st_size;
-	sym->shndx = raw->st_shndx;
-	sym->type = GELF_ST_TYPE(raw->st_info);
-	sym->bind = GELF_ST_BIND(raw->st_info);
-	sym->visibility = GELF_ST_VISIBILITY(raw->st_other);
+	sym->value = s.st_value;
+	sym->size = s.st_size;
+	sym->shndx = s.st_shndx;
+	sym->type = ELF64_ST_TYPE(s.st_info);
+	sym->bind = ELF64_ST_BIND(s.st_info);
+	sym->visibility = ELF64_ST_VISIBILITY(s.st_other);
 
 	why = check_sym(elf, sym, raw);
 	if (!why)
@@ -406,28 +545,19 @@ static int load_symbol(struct bc_elf *elf, Elf *e, size_t strtab,
 	return -BC_ERRNO__FORMAT;
 }
 
-static int load_symbols(struct bc_elf *elf, Elf *e)
+/* Symbols are read straight from the file, unaligned and in its order. */
+static int load_symbols(struct bc_elf *elf)
 {
 	const struct bc_elf_sec *sec = &elf->secs[elf->symtab_idx];
-	Elf_Scn *scn = elf_getscn(e, sec->idx);
-	Elf_Data *data;
-	size_t i, cnt = sec->size / sizeof(Elf64_Sym);
+	const struct bc_elf_sec *str = &elf->secs[sec->link];
+	const unsigned char *raw = sec->data;
+	struct strtab names;
+	size_t i;
 	int err;
 
-	/* elf_getdata() converts symbols to host byte order. */
-	data = scn ? elf_getdata(scn, NULL) : NULL;
-	if (!data || !data->d_buf || data->d_size != sec->size) {
-		pr_warn("elf: %s: section %zu '%s': cannot read symbols: %s\n",
-			elf->path, sec->idx, sec->name, elf_errmsg(-1));
-		return -BC_ERRNO__LIBELF;
-	}
-	elf->syms = calloc(cnt, sizeof(*elf->syms));
-	if (!elf->syms)
-		return -ENOMEM;
-	elf->sym_cnt = cnt;
-	for (i = 0; i < cnt; i++) {
-		err = load_symbol(elf, e, sec->link,
-				  (const Elf64_Sym *)data->d_buf + i, i);
+	strtab_init(&names, str->data, str->size);
+	for (i = 0; i < elf->sym_cnt; i++) {
+		err = load_symbol(elf, &names, raw + i * sizeof(Elf64_Sym), i);
 		if (err)
 			return err;
 	}
@@ -541,29 +671,32 @@ static const char *check_rel(const struct bc_elf *elf,
 	return NULL;
 }
 
-static int load_rels(struct bc_elf *elf, Elf *e, struct bc_elf_sec *tgt,
+static inline void read_rel(const void *raw, bool swap,
+			    struct bc_elf_rel *rel)
+{
+	Elf64_Rel r;
+
+	memcpy(&r, raw, sizeof(r));
+	if (swap) {
+		r.r_offset = bswap_64(r.r_offset);
+		r.r_info = bswap_64(r.r_info);
+	}
+	rel->offset = r.r_offset;
+	rel->sym = ELF64_R_SYM(r.r_info);
+	rel->type = ELF64_R_TYPE(r.r_info);
+}
+
+static int load_rels(struct bc_elf *elf, struct bc_elf_sec *tgt,
 		     struct bc_elf_rel *out)
 {
 	const struct bc_elf_sec *rs = &elf->secs[tgt->rel_sec];
-	Elf_Scn *scn = elf_getscn(e, rs->idx);
-	const Elf64_Rel *raw;
-	Elf_Data *data;
+	const unsigned char *raw = rs->data;
+	bool swap = need_swap(elf);
 	const char *why;
 	size_t i;
 
-	/* elf_getdata() converts relocations to host byte order. */
-	data = scn ? elf_getdata(scn, NULL) : NULL;
-	if (!data || data->d_size != rs->size ||
-	    (rs->size && !data->d_buf)) {
-		pr_warn("elf: %s: section %zu '%s': cannot read relocations: %s\n",
-			elf->path, rs->idx, rs->name, elf_errmsg(-1));
-		return -BC_ERRNO__LIBELF;
-	}
-	raw = data->d_buf;
 	for (i = 0; i < tgt->rel_cnt; i++) {
-		out[i].offset = raw[i].r_offset;
-		out[i].sym = ELF64_R_SYM(raw[i].r_info);
-		out[i].type = ELF64_R_TYPE(raw[i].r_info);
+		read_rel(raw + i * sizeof(Elf64_Rel), swap, &out[i]);
 		why = check_rel(elf, tgt, &out[i]);
 		if (!why)
 			continue;
@@ -579,12 +712,12 @@ static int load_rels(struct bc_elf *elf, Elf *e, struct bc_elf_sec *tgt,
 	return 0;
 }
 
-static int load_relocations(struct bc_elf *elf, Elf *e)
+static int load_relocations(struct bc_elf *elf)
 {
 	size_t i, total = 0, used = 0;
 	int err;
 
-	/* Pass 1: validate REL headers and size the pool exactly. */
+	/* Pass 1: validate REL headers and count the entries. */
 	for (i = 1; i < elf->sec_cnt; i++) {
 		const struct bc_elf_sec *sec = &elf->secs[i];
 
@@ -599,20 +732,15 @@ static int load_relocations(struct bc_elf *elf, Elf *e)
 		if (err)
 			return err;
 	}
-	if (!total)
-		return 0;
-	elf->rel_pool = calloc(total, sizeof(*elf->rel_pool));
-	if (!elf->rel_pool)
-		return -ENOMEM;
 	elf->rel_pool_cnt = total;
 
 	/* Pass 2: read and check every entry against its target. */
-	for (i = 1; i < elf->sec_cnt; i++) {
+	for (i = 1; i < elf->sec_cnt && used < total; i++) {
 		struct bc_elf_sec *tgt = &elf->secs[i];
 
 		if (!tgt->rel_cnt)
 			continue;
-		err = load_rels(elf, e, tgt, elf->rel_pool + used);
+		err = load_rels(elf, tgt, elf->rel_pool + used);
 		if (err)
 			return err;
 		used += tgt->rel_cnt;
@@ -620,74 +748,144 @@ static int load_relocations(struct bc_elf *elf, Elf *e)
 	return 0;
 }
 
-static int elf_parse(struct bc_elf *elf)
+/*
+ * An upper bound of the relocation entries pass 1 of load_relocations()
+ * can accept (it refuses more than BC_MAX_RELOS), so that they share one
+ * allocation with the symbols.
+ */
+static size_t rel_bound(const struct bc_elf *elf)
 {
-	size_t shnum, shstrndx;
-	Elf *e;
+	size_t i, n = 0;
+
+	for (i = 1; i < elf->sec_cnt && n < BC_MAX_RELOS; i++) {
+		const struct bc_elf_sec *rs = &elf->secs[i];
+
+		if (rs->type != SHT_REL || !rs->info ||
+		    rs->info >= elf->sec_cnt ||
+		    rel_target_ignored(&elf->secs[rs->info]))
+			continue;
+		n += rs->size / sizeof(Elf64_Rel);
+	}
+	return min(n, (size_t)BC_MAX_RELOS);
+}
+
+/* Symbols and relocations: one block, sized once the symtab is checked. */
+static int alloc_tables(struct bc_elf *elf)
+{
+	size_t sym_cnt = elf->secs[elf->symtab_idx].size / sizeof(Elf64_Sym);
+	size_t rel_cnt = rel_bound(elf);
+
+	elf->syms = malloc(sym_cnt * sizeof(*elf->syms) +
+			   rel_cnt * sizeof(*elf->rel_pool));
+	if (!elf->syms)
+		return -ENOMEM;
+	elf->sym_cnt = sym_cnt;
+	elf->rel_pool = (struct bc_elf_rel *)(elf->syms + sym_cnt);
+	return 0;
+}
+
+static int elf_parse(struct bc_elf *elf, const struct elf_layout *l)
+{
 	int err;
 
-	e = elf_memory((char *)elf->buf, elf->size);
-	if (!e) {
-		pr_warn("elf: %s: cannot open ELF object: %s\n",
-			elf->path, elf_errmsg(-1));
-		return -BC_ERRNO__LIBELF;
-	}
-	elf->elf = e;
-	err = check_ehdr(elf, e);
+	err = load_sections(elf, l);
 	if (err)
 		return err;
-	err = check_sec_count(elf, e, &shnum, &shstrndx);
-	if (err)
-		return err;
-	err = check_shstrtab(elf, e, shstrndx);
-	if (err)
-		return err;
-	err = load_sections(elf, e, shnum, shstrndx);
-	if (err)
-		return err;
+	build_name_index(elf);
 	err = find_symtab(elf);
 	if (err)
 		return err;
-	err = load_symbols(elf, e);
+	err = alloc_tables(elf);
 	if (err)
 		return err;
-	return load_relocations(elf, e);
+	err = load_symbols(elf);
+	if (err)
+		return err;
+	return load_relocations(elf);
+}
+
+/* A hash table at most half full; at least 4 slots. */
+static size_t name_slot_cnt(size_t sec_cnt)
+{
+	size_t n = 4;
+
+	while (n < 2 * sec_cnt)
+		n <<= 1;
+	return n;
+}
+
+/*
+ * The reader's own block: struct bc_elf, the section table, the name
+ * index and a copy of the name, in one allocation freed by
+ * bc_elf_close().
+ */
+static struct bc_elf *elf_alloc(const struct bc_elf *hdr, size_t sec_cnt)
+{
+	size_t slots = name_slot_cnt(sec_cnt);
+	size_t name_len = strlen(hdr->path) + 1;
+	struct bc_elf *elf;
+	char *path;
+
+	/* Not calloc(): load_sections() sets every section entry anyway. */
+	elf = malloc(sizeof(*elf) + sec_cnt * sizeof(*elf->secs) +
+		     slots * sizeof(*elf->name_slots) + name_len);
+	if (!elf)
+		return NULL;
+	*elf = *hdr;
+	elf->secs = (struct bc_elf_sec *)(elf + 1);
+	elf->sec_cnt = sec_cnt;
+	elf->name_slots = (__u32 *)(elf->secs + sec_cnt);
+	elf->name_mask = slots - 1;
+	memset(elf->name_slots, 0, slots * sizeof(*elf->name_slots));
+	path = (char *)(elf->name_slots + slots);
+	memcpy(path, hdr->path, name_len);
+	elf->path = path;
+	return elf;
+}
+
+/* Everything bc_elf_open() checks before it allocates anything. */
+static int check_headers(struct bc_elf *hdr, struct elf_layout *l)
+{
+	Elf64_Ehdr eh;
+	int err;
+
+	err = check_ident(hdr->buf, hdr->size, hdr->path);
+	if (err)
+		return err;
+	err = check_ehdr(hdr, l, &eh);
+	if (err)
+		return err;
+	err = check_sec_count(hdr, &eh, l);
+	if (err)
+		return err;
+	return check_shstrtab(hdr, l);
 }
 
 int bc_elf_open(const void *buf, size_t size, const char *name,
 		struct bc_elf **out)
 {
-	struct bc_elf *elf;
+	struct bc_elf hdr = {}, *elf;
+	struct elf_layout l = {};
 	int err;
 
 	*out = NULL;
 	if (!name)
 		name = "<memory>";
-	pthread_once(&elf_lib_once, elf_lib_init);
-	if (!elf_lib_ok) {
-		pr_warn("elf: %s: libelf version mismatch: %s\n",
-			name, elf_errmsg(-1));
-		return bc_err(-BC_ERRNO__LIBELF);
-	}
 	if (!buf) {
 		pr_warn("elf: %s: no object bytes\n", name);
 		return bc_err(-EINVAL);
 	}
-	err = check_ident(buf, size, name);
+	hdr.path = name;
+	hdr.buf = buf;
+	hdr.size = size;
+	err = check_headers(&hdr, &l);
 	if (err)
 		return bc_err(err);
 
-	elf = calloc(1, sizeof(*elf));
+	elf = elf_alloc(&hdr, l.shnum);
 	if (!elf)
 		return bc_err(-ENOMEM);
-	elf->path = bc_strdup(name);
-	if (!elf->path) {
-		free(elf);
-		return bc_err(-ENOMEM);
-	}
-	elf->buf = buf;
-	elf->size = size;
-	err = elf_parse(elf);
+	err = elf_parse(elf, &l);
 	if (err) {
 		bc_elf_close(elf);
 		return bc_err(err);
@@ -696,16 +894,12 @@ int bc_elf_open(const void *buf, size_t size, const char *name,
 	return 0;
 }
 
+/* secs, name_slots and path live in elf's block, rel_pool in syms'. */
 void bc_elf_close(struct bc_elf *elf)
 {
 	if (!elf)
 		return;
-	if (elf->elf)
-		elf_end(elf->elf);
-	free(elf->rel_pool);
 	free(elf->syms);
-	free(elf->secs);
-	free((char *)elf->path);
 	free(elf);
 }
 
@@ -719,13 +913,22 @@ const struct bc_elf_sec *bc_elf_sec(const struct bc_elf *elf, size_t idx)
 const struct bc_elf_sec *bc_elf_sec_by_name(const struct bc_elf *elf,
 					    const char *name)
 {
-	size_t i;
+	size_t slot, idx;
 
 	if (!elf || !name)
 		return NULL;
-	for (i = 1; i < elf->sec_cnt; i++) {
-		if (!strcmp(elf->secs[i].name, name))
-			return &elf->secs[i];
+	/* Tables not made by bc_elf_open() (unit tests) have no index. */
+	if (!elf->name_slots) {
+		for (idx = 1; idx < elf->sec_cnt; idx++)
+			if (!strcmp(elf->secs[idx].name, name))
+				return &elf->secs[idx];
+		return NULL;
+	}
+	slot = name_hash(name) & elf->name_mask;
+	while ((idx = elf->name_slots[slot])) {
+		if (!strcmp(elf->secs[idx].name, name))
+			return &elf->secs[idx];
+		slot = (slot + 1) & elf->name_mask;
 	}
 	return NULL;
 }

@@ -58,7 +58,6 @@ struct bc_elf {
 	const char *path;	/* for messages: file name or object name */
 	const void *buf;	/* the object bytes (not owned) */
 	size_t size;
-	void *elf;		/* Elf * (libelf) */
 	bool big_endian;
 	__u16 machine;		/* EM_BPF or EM_NONE */
 	struct bc_elf_sec *secs;	/* sec_cnt entries; [0] is SHN_UNDEF */
@@ -69,6 +68,9 @@ struct bc_elf {
 	/* storage owned by the reader */
 	struct bc_elf_rel *rel_pool;
 	size_t rel_pool_cnt;
+	/* bc_elf_sec_by_name(): open addressing, section indexes, 0 = free */
+	__u32 *name_slots;
+	size_t name_mask;	/* slot count - 1 (a power of two) */
 };
 
 /*

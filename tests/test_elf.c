@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Unit tests for core/elf.c: valid objects and every malformed-input check. */
 #include <linux/bpf.h>
+#include <stdio.h>
 
 #include "internal.h"
 #include "elf.h"
@@ -397,6 +398,61 @@ START_TEST(test_wrong_machine)
 	fix_valid(&f, _i);
 	bc_elfb_patch_field(f.b, 0, Elf64_Ehdr, e_machine, EM_X86_64);
 	expect_format(&f, "machine 62", "EM_BPF");
+	fix_fini(&f);
+}
+END_TEST
+
+/* The name index keeps the first section of a name, as a walk would. */
+START_TEST(test_sec_by_name_index)
+{
+	static const char blob[8];
+	const struct bc_elf_sec *sec;
+	struct bc_elf *elf;
+	struct fix f;
+	int dup1, dup2;
+	size_t i;
+
+	fix_init(&f, false);
+	dup1 = bc_elfb_add_sec(f.b, "dup", SHT_PROGBITS, SHF_ALLOC, blob, 8);
+	dup2 = bc_elfb_add_sec(f.b, "dup", SHT_PROGBITS, SHF_ALLOC, blob, 8);
+	ck_assert_int_gt(dup2, dup1);
+	fix_finish(&f);
+	elf = open_ok(&f);
+	ck_assert_ptr_eq(bc_elf_sec_by_name(elf, "dup"), bc_elf_sec(elf, dup1));
+	for (i = 1; i < elf->sec_cnt; i++) {
+		sec = bc_elf_sec_by_name(elf, elf->secs[i].name);
+		ck_assert_ptr_nonnull(sec);
+		ck_assert_uint_le(sec->idx, i);
+		ck_assert_str_eq(sec->name, elf->secs[i].name);
+	}
+	ck_assert_ptr_null(bc_elf_sec_by_name(elf, ""));
+	ck_assert_ptr_null(bc_elf_sec_by_name(elf, "du"));
+	ck_assert_ptr_null(bc_elf_sec_by_name(elf, ".rel"));
+	bc_elf_close(elf);
+	fix_fini(&f);
+}
+END_TEST
+
+/*
+ * A string table whose last byte is not NUL: names before the last one
+ * still resolve (searched one by one), the unterminated last one does not.
+ */
+START_TEST(test_strtab_unterminated)
+{
+	size_t str, off;
+	char want[64];
+	__u64 size;
+	struct fix f;
+
+	fix_valid(&f, false);
+	str = bc_elfb_strtab_idx(f.b);
+	memcpy(&size, (char *)f.buf + shdr(&f, str) +
+	       offsetof(Elf64_Shdr, sh_size), sizeof(size));
+	off = bc_elfb_data_off(f.b, str) + size - 1;
+	ck_assert_int_eq(((char *)f.buf)[off], 0);
+	bc_elfb_patch(f.b, off, 1, 'X');
+	snprintf(want, sizeof(want), "symbol %d: name offset", f.sym_lic);
+	expect_format(&f, want);
 	fix_fini(&f);
 }
 END_TEST
@@ -975,6 +1031,7 @@ int main(void)
 	tcase_add_test(tc, test_ignored_relocations);
 	tcase_add_test(tc, test_no_relocations);
 	tcase_add_test(tc, test_extended_section_count_ok);
+	tcase_add_test(tc, test_sec_by_name_index);
 	suite_add_tcase(s, tc);
 
 	/* _i selects the byte order for the loop tests: 0 LE, 1 BE. */
@@ -1012,6 +1069,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_sym_shndx_out_of_range, 0, 2);
 	tcase_add_test(tc, test_sym_xindex);
 	tcase_add_test(tc, test_sym_name_out_of_range);
+	tcase_add_test(tc, test_strtab_unterminated);
 	tcase_add_loop_test(tc, test_func_overflow, 0, 2);
 	tcase_add_test(tc, test_func_size_past_section);
 	tcase_add_test(tc, test_func_unaligned);
