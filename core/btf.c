@@ -32,8 +32,9 @@ static const char *obj_path(const struct bc_object *obj)
 
 /* A section's symbols sorted by name, then index: one search per VAR. */
 struct sec_syms {
-	const struct bc_elf_sym **syms;
+	const struct bc_elf_sym **syms;	/* buf, or allocated if larger */
 	size_t cnt;
+	const struct bc_elf_sym *buf[16];
 };
 
 static int sym_name_cmp(const void *a, const void *b)
@@ -45,38 +46,78 @@ static int sym_name_cmp(const void *a, const void *b)
 	return c ? c : (x < y ? -1 : x > y);
 }
 
+/* Put the first room symbols of section sec_idx in syms; count them all. */
+static size_t sec_syms_fill(const struct bc_elf *elf, size_t sec_idx,
+			    const struct bc_elf_sym **syms, size_t room)
+{
+	size_t i, cnt = 0;
+
+	for (i = 1; i < elf->sym_cnt; i++) {
+		if (elf->syms[i].shndx != sec_idx)
+			continue;
+		if (cnt < room)
+			syms[cnt] = &elf->syms[i];
+		cnt++;
+	}
+	return cnt;
+}
+
+/* Sort symbols by name, then index (they are in index order already). */
+static void syms_sort(const struct bc_elf_sym **syms, size_t cnt)
+{
+	const struct bc_elf_sym *s;
+	size_t i, j;
+
+	if (cnt > 8) {
+		qsort(syms, cnt, sizeof(*syms), sym_name_cmp);
+		return;
+	}
+	/* Insertion sort is stable: equal names stay in index order. */
+	for (i = 1; i < cnt; i++) {
+		s = syms[i];
+		for (j = i; j > 0 && strcmp(syms[j - 1]->name, s->name) > 0;
+		     j--)
+			syms[j] = syms[j - 1];
+		syms[j] = s;
+	}
+}
+
+/* Sections hold a few variables: their symbols fit on the stack. */
 static int sec_syms_build(const struct bc_elf *elf, size_t sec_idx,
 			  struct sec_syms *ss)
 {
-	size_t i;
-
-	ss->cnt = 0;
-	ss->syms = calloc(elf->sym_cnt ? elf->sym_cnt : 1,
-			  sizeof(*ss->syms));
-	if (!ss->syms)
-		return -ENOMEM;
-	for (i = 1; i < elf->sym_cnt; i++)
-		if (elf->syms[i].shndx == sec_idx)
-			ss->syms[ss->cnt++] = &elf->syms[i];
-	qsort(ss->syms, ss->cnt, sizeof(*ss->syms), sym_name_cmp);
+	ss->syms = ss->buf;
+	ss->cnt = sec_syms_fill(elf, sec_idx, ss->buf, ARRAY_SIZE(ss->buf));
+	if (ss->cnt > ARRAY_SIZE(ss->buf)) {
+		ss->syms = malloc(ss->cnt * sizeof(*ss->syms));
+		if (!ss->syms)
+			return -ENOMEM;
+		sec_syms_fill(elf, sec_idx, ss->syms, ss->cnt);
+	}
+	syms_sort(ss->syms, ss->cnt);
 	return 0;
 }
 
-/* The lowest-indexed symbol of the section called name. */
-static const struct bc_elf_sym *datasec_sym(const struct sec_syms *ss,
-					    const char *name)
+static void sec_syms_free(struct sec_syms *ss)
 {
-	size_t lo = 0, hi = ss->cnt, mid;
+	if (ss->syms != ss->buf)
+		free(ss->syms);
+}
+
+/* The lowest-indexed symbol called name, in symbols sorted by name. */
+static const struct bc_elf_sym *datasec_sym(const struct bc_elf_sym **syms,
+					    size_t cnt, const char *name)
+{
+	size_t lo = 0, hi = cnt, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (strcmp(ss->syms[mid]->name, name) < 0)
+		if (strcmp(syms[mid]->name, name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < ss->cnt && !strcmp(ss->syms[lo]->name, name) ?
-	       ss->syms[lo] : NULL;
+	return lo < cnt && !strcmp(syms[lo]->name, name) ? syms[lo] : NULL;
 }
 
 static int cmp_secinfo(const void *a, const void *b)
@@ -84,6 +125,18 @@ static int cmp_secinfo(const void *a, const void *b)
 	const struct btf_var_secinfo *x = a, *y = b;
 
 	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Sort the variables by offset unless clang already did (the usual). */
+static void secinfo_sort(struct btf_var_secinfo *vi, int n)
+{
+	int i;
+
+	for (i = 1; i < n; i++)
+		if (vi[i - 1].offset > vi[i].offset)
+			break;
+	if (i < n)
+		qsort(vi, n, sizeof(*vi), cmp_secinfo);
 }
 
 /*
@@ -98,7 +151,7 @@ static int fixup_datasec(struct bc_object *obj, struct btf *btf,
 	const char *name = btf__name_by_offset(btf, t->name_off);
 	const struct bc_elf_sec *sec;
 	struct btf_var_secinfo *vi = btf_var_secinfos(t);
-	struct sec_syms ss = {};
+	struct sec_syms ss;
 	bool fix_offs = false;
 	int i, n = btf_vlen(t), err = 0;
 
@@ -119,11 +172,11 @@ static int fixup_datasec(struct bc_object *obj, struct btf *btf,
 		t->size = sec->size;
 		fix_offs = true;
 	}
-	if (n) {
-		err = sec_syms_build(obj->elf, sec->idx, &ss);
-		if (err)
-			return err;
-	}
+	if (!n)
+		return 0;
+	err = sec_syms_build(obj->elf, sec->idx, &ss);
+	if (err)
+		return err;
 	for (i = 0; i < n; i++) {
 		const struct btf_type *vt = btf__type_by_id(btf, vi[i].type);
 		const struct bc_elf_sym *sym;
@@ -139,7 +192,7 @@ static int fixup_datasec(struct bc_object *obj, struct btf *btf,
 		    btf_var(vt)->linkage == BTF_VAR_GLOBAL_EXTERN)
 			continue;
 		vname = btf__name_by_offset(btf, vt->name_off);
-		sym = vname ? datasec_sym(&ss, vname) : NULL;
+		sym = vname ? datasec_sym(ss.syms, ss.cnt, vname) : NULL;
 		if (!sym) {
 			pr_warn("btf: %s: DATASEC '%s': no symbol for variable '%s'\n",
 				obj_path(obj), name, vname ? vname : "?");
@@ -153,11 +206,11 @@ static int fixup_datasec(struct bc_object *obj, struct btf *btf,
 			((struct btf_var *)btf_var(vt))->linkage =
 				BTF_VAR_STATIC;
 	}
-	free(ss.syms);
+	sec_syms_free(&ss);
 	if (err)
 		return err;
 sort:
-	qsort(vi, n, sizeof(*vi), cmp_secinfo);
+	secinfo_sort(vi, n);
 	for (i = 0; i < n; i++) {
 		if ((__u64)vi[i].offset + vi[i].size > t->size) {
 			pr_warn("btf: %s: DATASEC '%s': variable %d at %u+%u overruns its %u bytes\n",
@@ -172,23 +225,20 @@ sort:
 static int btf_fixup(struct bc_object *obj, struct btf *btf)
 {
 	__u32 id, n = btf__type_cnt(btf);
-	int err;
+	int err = 0;
 
 	if (n > BC_BTF_MAX_TYPES) {
 		pr_warn("btf: %s: section '.BTF': %u types, more than %u\n",
 			obj_path(obj), n, BC_BTF_MAX_TYPES);
 		return -BC_ERRNO__FORMAT;
 	}
-	for (id = 1; id < n; id++) {
+	for (id = 1; id < n && !err; id++) {
 		struct btf_type *t = (struct btf_type *)btf__type_by_id(btf, id);
 
-		if (!t || !btf_is_datasec(t))
-			continue;
-		err = fixup_datasec(obj, btf, t);
-		if (err)
-			return err;
+		if (t && btf_is_datasec(t))
+			err = fixup_datasec(obj, btf, t);
 	}
-	return 0;
+	return err;
 }
 
 int bc_btf_get(struct bc_object *obj, const struct btf **out)
@@ -236,12 +286,67 @@ struct ext_sub {
 	__u32 rec_sz;
 };
 
-struct info_buf {
-	unsigned char *recs;
-	__u32 rec_sz;
-	__u32 cnt;
-	size_t cap;
+#define NO_POS	SIZE_MAX
+
+/*
+ * One section's records in one subsection, indexed once per object so
+ * that collecting a program costs a lookup and a binary search, not a
+ * walk over every record of the object. clang writes a section's records
+ * as one block sorted by offset: the group is then a view into the
+ * object's bytes. A section spread over several blocks gets an array of
+ * pointers in file order. The group also remembers where the walk the
+ * records describe first goes wrong, so every program still reports the
+ * error it would meet walking them.
+ */
+struct ext_group {
+	const char *name;
+	const unsigned char *base;	/* cnt records in a row, or NULL */
+	const unsigned char **recs;	/* file order, when base is NULL */
+	size_t cnt;
+	size_t pos;			/* first block in the subsection */
+	bool sorted;			/* offsets never decrease */
+	size_t bad_pos;			/* first misaligned record, or NO_POS */
+	__u32 bad_off;
+	size_t hint;			/* end of the last span found */
 };
+
+struct ext_index {
+	bool built;
+	int err;			/* -ENOMEM while building */
+	bool swap;			/* object byte order != host's */
+	__u32 rec_sz;
+	struct ext_group *groups;	/* sorted by name */
+	size_t cnt;
+	size_t overrun_pos;		/* block overrunning, or NO_POS */
+	__u32 overrun_n;
+	/* Last lookup: a program's spans are mostly in one section. */
+	size_t last_sec;
+	struct ext_group *last;
+};
+
+struct bc_btf_ext {
+	const struct bc_elf_sec *sec;	/* .BTF.ext, NULL if absent */
+	bool ignored;			/* bad header or subsection, warned */
+	bool subs_ok;			/* fi_sub and li_sub are valid */
+	struct ext_sub fi_sub, li_sub;
+	struct ext_index fi, li;
+};
+
+#define HOST_BE		(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+#define ALWAYS_INLINE	inline __attribute__((always_inline))
+
+/*
+ * A record's u32 (records need not be aligned), swapped when the object's
+ * byte order is not the host's. The per-record loops are instantiated
+ * for each value of swap, so the common case pays no test per record.
+ */
+static ALWAYS_INLINE __u32 ext_u32(const unsigned char *p, bool swap)
+{
+	__u32 v;
+
+	memcpy(&v, p, sizeof(v));
+	return swap ? __builtin_bswap32(v) : v;
+}
 
 static bool ext_sub(const struct bc_object *obj, const unsigned char *p,
 		    __u64 size, __u32 hdr_len, __u32 off, __u32 len,
@@ -271,154 +376,173 @@ static bool ext_sub(const struct bc_object *obj, const unsigned char *p,
 	return true;
 }
 
-/* Room for n more records of sz bytes: one allocation per span. */
-static int info_reserve(struct info_buf *b, __u32 sz, size_t n)
+static const unsigned char *grp_rec(const struct ext_group *g, size_t j,
+				    __u32 rec_sz)
 {
-	unsigned char *recs;
-
-	/* Nothing to add: growing by 0 from NULL is not a failure. */
-	if (!n)
-		return 0;
-	recs = bc_grow(b->recs, &b->cap, ((size_t)b->cnt + n) * sz, 1);
-	if (!recs)
-		return -ENOMEM;
-	b->recs = recs;
-	return 0;
+	return g->base ? g->base + j * rec_sz : g->recs[j];
 }
 
-static int info_add(struct info_buf *b, const unsigned char *rec, __u32 sz,
-		    __u32 insn_idx)
+static ALWAYS_INLINE void block_scan(struct ext_group *g, __u32 rec_sz,
+				     bool swap)
 {
-	unsigned char *recs;
+	const unsigned char *r = g->base;
+	__u32 off, prev = 0, odd = 0;
+	bool down = false;
+	size_t j;
 
-	recs = bc_grow(b->recs, &b->cap, ((size_t)b->cnt + 1) * sz, 1);
-	if (!recs)
-		return -ENOMEM;
-	b->recs = recs;
-	memcpy(recs + (size_t)b->cnt * sz, rec, sz);
-	memcpy(recs + (size_t)b->cnt * sz, &insn_idx, sizeof(insn_idx));
-	b->rec_sz = sz;
-	b->cnt++;
-	return 0;
-}
-
-/*
- * One subsection's records grouped by section name, in file order, built
- * once per object: collecting a program then costs a lookup and a binary
- * search instead of a walk over every record of the object. The index
- * also remembers where the walk the records describe first goes wrong,
- * so every program still reports the error it would meet walking them.
- */
-struct ext_group {
-	const char *name;
-	const unsigned char **recs;	/* file order */
-	size_t cnt, cap;
-	bool sorted;			/* offsets never decrease */
-	size_t bad_pos;			/* first misaligned record, or NO_POS */
-	__u32 bad_off;
-};
-
-#define NO_POS	SIZE_MAX
-
-struct ext_index {
-	bool built;
-	int err;			/* -ENOMEM while building */
-	struct ext_group *groups;	/* sorted by name once built */
-	size_t cnt, cap;
-	size_t overrun_pos;		/* block overrunning, or NO_POS */
-	__u32 overrun_n;
-};
-
-struct bc_btf_ext {
-	const struct bc_elf_sec *sec;	/* .BTF.ext, NULL if absent */
-	struct ext_index fi, li;
-	bool ignored;			/* bad header or subsection, warned */
-};
-
-static struct ext_group *ext_group_get(struct ext_index *x, const char *name)
-{
-	struct ext_group *g;
-	size_t i;
-
-	for (i = x->cnt; i > 0; i--)
-		if (!strcmp(x->groups[i - 1].name, name))
-			return &x->groups[i - 1];
-	g = bc_grow(x->groups, &x->cap, x->cnt + 1, sizeof(*g));
-	if (!g)
-		return NULL;
-	x->groups = g;
-	g = &x->groups[x->cnt++];
-	g->name = name;
-	g->sorted = true;
-	g->bad_pos = NO_POS;
-	return g;
-}
-
-static int ext_group_add(struct ext_group *g, const unsigned char *rec,
-			 __u32 off, size_t pos, bool be)
-{
-	const unsigned char **recs;
-
-	if (off % INSN_SZ && g->bad_pos == NO_POS) {
-		g->bad_pos = pos;
-		g->bad_off = off;
+	for (j = 0; j < g->cnt; j++, r += rec_sz) {
+		off = ext_u32(r, swap);
+		down |= off < prev;
+		odd |= off;
+		prev = off;
 	}
-	if (g->cnt && bc_read_u32(g->recs[g->cnt - 1], be) > off)
-		g->sorted = false;
-	recs = bc_grow(g->recs, &g->cap, g->cnt + 1, sizeof(*recs));
-	if (!recs)
-		return -ENOMEM;
-	g->recs = recs;
-	g->recs[g->cnt++] = rec;
-	return 0;
+	g->sorted = !down;
+	g->bad_pos = NO_POS;
+	if (!(odd % INSN_SZ))
+		return;
+	for (j = 0, r = g->base; !(ext_u32(r, swap) % INSN_SZ);
+	     j++, r += rec_sz)
+		;
+	g->bad_pos = g->pos + 8 + j * rec_sz;
+	g->bad_off = ext_u32(r, swap);
+}
+
+/* One pass over a block: is it sorted, is every offset an instruction. */
+static void ext_block_scan(struct ext_group *g, __u32 rec_sz, bool swap)
+{
+	if (swap)
+		block_scan(g, rec_sz, true);
+	else
+		block_scan(g, rec_sz, false);
 }
 
 static int ext_group_cmp(const void *a, const void *b)
 {
 	const struct ext_group *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
 
-	return strcmp(x->name, y->name);
+	return c ? c : (x->pos < y->pos ? -1 : x->pos > y->pos);
 }
 
-static int ext_index_build(const struct bc_object *obj,
-			   const struct ext_sub *s, struct ext_index *x)
+/*
+ * Blocks naming the same section, g[0..n) in file order, as one group:
+ * pointers to their records in file order, sorted if their concatenation
+ * is, misaligned at the first misaligned record.
+ */
+static int ext_group_merge(const struct ext_index *x, struct ext_group *g,
+			   size_t n, struct ext_group *out)
 {
-	bool be = obj->elf->big_endian;
-	struct ext_group *g;
-	__u32 pos = 0, j;
+	const unsigned char *last = NULL;
+	struct ext_group m = g[0];
+	size_t i, j, total = 0;
+
+	for (i = 0; i < n; i++)
+		total += g[i].cnt;
+	m.base = NULL;
+	m.cnt = 0;
+	m.recs = malloc((total ? total : 1) * sizeof(*m.recs));
+	if (!m.recs)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (g[i].cnt && last &&
+		    ext_u32(last, x->swap) > ext_u32(g[i].base, x->swap))
+			m.sorted = false;
+		m.sorted = m.sorted && g[i].sorted;
+		if (m.bad_pos == NO_POS && g[i].bad_pos != NO_POS) {
+			m.bad_pos = g[i].bad_pos;
+			m.bad_off = g[i].bad_off;
+		}
+		for (j = 0; j < g[i].cnt; j++)
+			m.recs[m.cnt++] = g[i].base + j * x->rec_sz;
+		if (g[i].cnt)
+			last = m.recs[m.cnt - 1];
+	}
+	*out = m;
+	return 0;
+}
+
+/* Sort the groups by name and merge the blocks of a section. */
+static int ext_groups_finish(struct ext_index *x)
+{
+	size_t i, j, out = 0;
+	bool sorted = true;
 	int err;
+
+	for (i = 1; i < x->cnt && sorted; i++)
+		sorted = strcmp(x->groups[i - 1].name, x->groups[i].name) < 0;
+	if (sorted)
+		return 0;
+	qsort(x->groups, x->cnt, sizeof(*x->groups), ext_group_cmp);
+	for (i = 0; i < x->cnt; i = j) {
+		for (j = i + 1; j < x->cnt &&
+		     !strcmp(x->groups[i].name, x->groups[j].name); j++)
+			;
+		if (j - i == 1) {
+			x->groups[out++] = x->groups[i];
+			continue;
+		}
+		/* out <= i: the merged group lands where nothing is left. */
+		err = ext_group_merge(x, &x->groups[i], j - i,
+				      &x->groups[out]);
+		if (err)
+			return err;
+		out++;
+	}
+	x->cnt = out;
+	return 0;
+}
+
+/* Blocks before the first one overrunning the subsection. */
+static size_t ext_block_cnt(const struct ext_sub *s, struct ext_index *x)
+{
+	__u32 pos = 0, n;
+	size_t cnt = 0;
 
 	x->overrun_pos = NO_POS;
 	while (pos + 8 <= s->len) {
-		__u32 name_off = bc_read_u32(s->p + pos, be);
-		__u32 n = bc_read_u32(s->p + pos + 4, be);
-		const char *name;
-
+		n = ext_u32(s->p + pos + 4, x->swap);
 		if ((__u64)n * s->rec_sz > s->len - pos - 8) {
 			x->overrun_pos = pos;
 			x->overrun_n = n;
 			break;
 		}
-		pos += 8;
-		name = btf__name_by_offset(obj->btf, name_off);
-		if (!name) {
-			pos += n * s->rec_sz;
-			continue;
-		}
-		g = ext_group_get(x, name);
-		if (!g)
-			return -ENOMEM;
-		for (j = 0; j < n; j++, pos += s->rec_sz) {
-			err = ext_group_add(g, s->p + pos,
-					    bc_read_u32(s->p + pos, be), pos,
-					    be);
-			if (err)
-				return err;
-		}
+		pos += 8 + n * s->rec_sz;
+		cnt++;
 	}
-	if (x->cnt)
-		qsort(x->groups, x->cnt, sizeof(*x->groups), ext_group_cmp);
-	return 0;
+	return cnt;
+}
+
+static int ext_index_build(const struct bc_object *obj,
+			   const struct ext_sub *s, struct ext_index *x)
+{
+	struct ext_group *g;
+	size_t i, blocks;
+	__u32 pos = 0, n;
+	const char *name;
+
+	x->swap = obj->elf->big_endian != HOST_BE;
+	x->rec_sz = s->rec_sz;
+	x->last_sec = NO_POS;
+	blocks = ext_block_cnt(s, x);
+	if (!blocks)
+		return 0;
+	x->groups = calloc(blocks, sizeof(*x->groups));
+	if (!x->groups)
+		return -ENOMEM;
+	for (i = 0; i < blocks; i++, pos += 8 + n * s->rec_sz) {
+		n = ext_u32(s->p + pos + 4, x->swap);
+		name = btf__name_by_offset(obj->btf,
+					   ext_u32(s->p + pos, x->swap));
+		if (!name)
+			continue;
+		g = &x->groups[x->cnt++];
+		g->name = name;
+		g->base = s->p + pos + 8;
+		g->cnt = n;
+		g->pos = pos;
+		ext_block_scan(g, s->rec_sz, x->swap);
+	}
+	return ext_groups_finish(x);
 }
 
 static void ext_index_free(struct ext_index *x)
@@ -431,25 +555,42 @@ static void ext_index_free(struct ext_index *x)
 	memset(x, 0, sizeof(*x));
 }
 
-static const struct ext_group *ext_group_find(const struct ext_index *x,
-					      const char *name)
+static struct ext_group *ext_group_find(struct ext_index *x,
+					const struct bc_object *obj,
+					size_t sec_idx)
 {
-	struct ext_group key = { .name = name };
+	const char *name = obj->elf->secs[sec_idx].name;
+	size_t lo = 0, hi = x->cnt, mid;
+	int c;
 
-	return x->cnt ? bsearch(&key, x->groups, x->cnt, sizeof(key),
-				ext_group_cmp) : NULL;
-}
-
-/* The first record of g at or past byte offset off, if g is sorted. */
-static size_t ext_group_lower(const struct ext_group *g, __u64 off, bool be)
-{
-	size_t lo = 0, hi = g->cnt, mid;
-
-	if (!g->sorted)
-		return 0;
+	if (sec_idx == x->last_sec)
+		return x->last;
+	x->last_sec = sec_idx;
+	x->last = NULL;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (bc_read_u32(g->recs[mid], be) < off)
+		c = strcmp(name, x->groups[mid].name);
+		if (!c) {
+			x->last = &x->groups[mid];
+			break;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return x->last;
+}
+
+/* The first record of sorted g in [lo, cnt) at or past byte offset off. */
+static size_t ext_group_lower(const struct ext_index *x,
+			      const struct ext_group *g, size_t lo, __u64 off)
+{
+	size_t hi = g->cnt, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ext_u32(grp_rec(g, mid, x->rec_sz), x->swap) < off)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -457,20 +598,154 @@ static size_t ext_group_lower(const struct ext_group *g, __u64 off, bool be)
 	return lo;
 }
 
+/* Where a span's records are: [lo, hi) of g, n of them inside the span. */
+struct span_loc {
+	const struct ext_group *g;	/* NULL: the span has no records */
+	size_t lo, hi, n;
+};
+
 /*
- * Append, in span order, the records of one subsection that fall inside
- * the spans. Records are section-relative byte offsets in the file; the
- * kernel wants instruction indexes into the linked program.
+ * Which records of sorted g start span sp. Programs are collected in
+ * section order, so a span mostly starts where the last one ended.
+ */
+static size_t span_first(const struct ext_index *x, const struct ext_group *g,
+			 const struct bc_btf_span *sp)
+{
+	size_t h = g->hint;
+
+	if (h <= g->cnt &&
+	    (!h || ext_u32(grp_rec(g, h - 1, x->rec_sz), x->swap) < sp->off) &&
+	    (h == g->cnt ||
+	     ext_u32(grp_rec(g, h, x->rec_sz), x->swap) >= sp->off))
+		return h;
+	return ext_group_lower(x, g, 0, sp->off);
+}
+
+/* Which records of g fall inside sp: a search if sorted, else a walk. */
+static void span_range(const struct ext_index *x, struct ext_group *g,
+		       const struct bc_btf_span *sp, struct span_loc *loc)
+{
+	__u64 end = sp->off + (__u64)sp->cnt * INSN_SZ;
+	size_t j;
+	__u32 off;
+
+	loc->g = g;
+	if (g->sorted) {
+		loc->lo = span_first(x, g, sp);
+		loc->hi = ext_group_lower(x, g, loc->lo, end);
+		loc->n = loc->hi - loc->lo;
+		g->hint = loc->hi;
+		return;
+	}
+	loc->lo = 0;
+	loc->hi = g->cnt;
+	loc->n = 0;
+	for (j = 0; j < g->cnt; j++) {
+		off = ext_u32(grp_rec(g, j, x->rec_sz), x->swap);
+		if (off >= sp->off && off < end)
+			loc->n++;
+	}
+}
+
+/* Walking the records, which error the span meets first, if any. */
+static int span_check(const struct bc_object *obj, const struct ext_index *x,
+		      const struct ext_group *g, size_t sec_idx,
+		      const char *what)
+{
+	if (x->overrun_pos != NO_POS && (!g || g->bad_pos > x->overrun_pos)) {
+		pr_warn("btf: %s: section '.BTF.ext': %s: %u records overrun the subsection\n",
+			obj_path(obj), what, x->overrun_n);
+		return -BC_ERRNO__FORMAT;
+	}
+	if (g && g->bad_pos != NO_POS) {
+		pr_warn("btf: %s: section '.BTF.ext': %s for '%s': offset %u not on an instruction\n",
+			obj_path(obj), what, obj->elf->secs[sec_idx].name,
+			g->bad_off);
+		return -BC_ERRNO__FORMAT;
+	}
+	return 0;
+}
+
+/* Turn copied records' byte offsets into linked instruction indexes. */
+static ALWAYS_INLINE void recs_rebase(unsigned char *out, size_t n,
+				      __u32 rec_sz,
+				      const struct bc_btf_span *sp, bool swap)
+{
+	__u32 idx;
+
+	for (; n; n--, out += rec_sz) {
+		idx = sp->linked_off + (ext_u32(out, swap) - sp->off) /
+				       INSN_SZ;
+		memcpy(out, &idx, sizeof(idx));
+	}
+}
+
+/*
+ * Copy a span's records, their section-relative byte offsets turned into
+ * the instruction indexes the kernel wants, into the linked program.
+ */
+static unsigned char *span_copy(const struct ext_index *x,
+				const struct span_loc *loc,
+				const struct bc_btf_span *sp,
+				unsigned char *out)
+{
+	const struct ext_group *g = loc->g;
+	__u64 end = sp->off + (__u64)sp->cnt * INSN_SZ;
+	__u32 sz = x->rec_sz, off, idx;
+	const unsigned char *rec;
+	size_t j;
+
+	if (g->base && g->sorted) {
+		memcpy(out, g->base + loc->lo * sz, loc->n * sz);
+		if (x->swap)
+			recs_rebase(out, loc->n, sz, sp, true);
+		else
+			recs_rebase(out, loc->n, sz, sp, false);
+		return out + loc->n * sz;
+	}
+	for (j = loc->lo; j < loc->hi; j++) {
+		rec = grp_rec(g, j, sz);
+		off = ext_u32(rec, x->swap);
+		if (off < sp->off || off >= end)
+			continue;
+		idx = sp->linked_off + (off - sp->off) / INSN_SZ;
+		memcpy(out, rec, sz);
+		memcpy(out, &idx, sizeof(idx));
+		out += sz;
+	}
+	return out;
+}
+
+/* Spans whose location is kept between counting and copying. */
+#define SPAN_LOCS	8
+
+/* Where sp's records are in g (none without a group). */
+static void span_locate(struct ext_index *x, struct ext_group *g,
+			const struct bc_btf_span *sp, struct span_loc *loc)
+{
+	loc->g = NULL;
+	loc->n = 0;
+	if (g)
+		span_range(x, g, sp, loc);
+}
+
+/*
+ * The records of one subsection inside the spans, in span order, in one
+ * allocation: the spans are checked and counted first, then copied.
  */
 static int ext_collect(const struct bc_object *obj, const struct ext_sub *s,
 		       struct ext_index *x, const struct bc_btf_span *spans,
-		       size_t span_cnt, const char *what, struct info_buf *b)
+		       size_t span_cnt, const char *what, void **recs,
+		       __u32 *cnt)
 {
-	bool be = obj->elf->big_endian;
-	const struct ext_group *g;
-	size_t k, j;
+	struct span_loc locs[SPAN_LOCS], loc;
+	struct ext_group *g;
+	unsigned char *out;
+	size_t k, total = 0;
 	int err;
 
+	*recs = NULL;
+	*cnt = 0;
 	if (!x->built) {
 		x->built = true;
 		x->err = ext_index_build(obj, s, x);
@@ -478,43 +753,33 @@ static int ext_collect(const struct bc_object *obj, const struct ext_sub *s,
 	if (x->err)
 		return x->err;
 	for (k = 0; k < span_cnt; k++) {
-		const struct bc_btf_span *sp = &spans[k];
-		const char *secname = obj->elf->secs[sp->sec_idx].name;
-		__u64 end = sp->off + (__u64)sp->cnt * INSN_SZ;
-
-		g = ext_group_find(x, secname);
-		/* Walking the records, which error comes first. */
-		if (x->overrun_pos != NO_POS &&
-		    (!g || g->bad_pos > x->overrun_pos)) {
-			pr_warn("btf: %s: section '.BTF.ext': %s: %u records overrun the subsection\n",
-				obj_path(obj), what, x->overrun_n);
-			return -BC_ERRNO__FORMAT;
-		}
-		if (!g)
-			continue;
-		if (g->bad_pos != NO_POS) {
-			pr_warn("btf: %s: section '.BTF.ext': %s for '%s': offset %u not on an instruction\n",
-				obj_path(obj), what, secname, g->bad_off);
-			return -BC_ERRNO__FORMAT;
-		}
-		j = ext_group_lower(g, sp->off, be);
-		if (g->sorted &&
-		    info_reserve(b, s->rec_sz, ext_group_lower(g, end, be) - j))
-			return -ENOMEM;
-		for (; j < g->cnt; j++) {
-			__u32 off = bc_read_u32(g->recs[j], be);
-
-			if (off >= end && g->sorted)
-				break;
-			if (off < sp->off || off >= end)
-				continue;
-			err = info_add(b, g->recs[j], s->rec_sz,
-				       sp->linked_off +
-				       (off - sp->off) / INSN_SZ);
-			if (err)
-				return err;
-		}
+		g = ext_group_find(x, obj, spans[k].sec_idx);
+		err = span_check(obj, x, g, spans[k].sec_idx, what);
+		if (err)
+			return err;
+		span_locate(x, g, &spans[k], &loc);
+		if (k < SPAN_LOCS)
+			locs[k] = loc;
+		total += loc.n;
 	}
+	if (!total)
+		return 0;
+	/* Overlapping spans may take a record more than once. */
+	if (total > UINT32_MAX || total > SIZE_MAX / x->rec_sz)
+		return -ENOMEM;
+	*recs = out = malloc(total * x->rec_sz);
+	if (!out)
+		return -ENOMEM;
+	for (k = 0; k < span_cnt; k++) {
+		if (k < SPAN_LOCS)
+			loc = locs[k];
+		else
+			span_locate(x, ext_group_find(x, obj, spans[k].sec_idx),
+				    &spans[k], &loc);
+		if (loc.n)
+			out = span_copy(x, &loc, &spans[k], out);
+	}
+	*cnt = total;
 	return 0;
 }
 
@@ -556,14 +821,35 @@ static int ext_subs(const struct bc_object *obj, const struct bc_elf_sec *ext,
 	return 0;
 }
 
+/* The object's .BTF.ext, its header read once; NULL if unusable. */
+static struct bc_btf_ext *btf_ext_get(struct bc_object *obj)
+{
+	struct bc_btf_ext *e = obj->btf_ext;
+	const struct btf *btf;
+
+	if (!e->sec || e->ignored || bc_btf_get(obj, &btf) || !btf)
+		return NULL;
+	if (e->subs_ok)
+		return e;
+	/*
+	 * Like libbpf, a .BTF.ext whose layout is broken is ignored, not
+	 * refused: it is debug information. Said once per object.
+	 */
+	if (ext_subs(obj, e->sec, &e->fi_sub, &e->li_sub)) {
+		e->ignored = true;
+		return NULL;
+	}
+	e->subs_ok = true;
+	return e;
+}
+
 int bc_btf_prog_info(struct bc_object *obj, struct bc_prog *prog,
 		     const struct bc_btf_span *spans, size_t cnt)
 {
-	struct info_buf fb = {}, lb = {};
-	const struct bc_elf_sec *ext;
-	struct ext_sub fi, li;
-	const struct btf *btf;
-	int err;
+	void *frecs = NULL, *lrecs = NULL;
+	__u32 fcnt = 0, lcnt = 0;
+	struct bc_btf_ext *e;
+	int err = 0;
 
 	prog_info_free(prog);
 	if (!obj->btf_ext) {
@@ -572,39 +858,30 @@ int bc_btf_prog_info(struct bc_object *obj, struct bc_prog *prog,
 			return -ENOMEM;
 		obj->btf_ext->sec = bc_elf_sec_by_name(obj->elf, ".BTF.ext");
 	}
-	ext = obj->btf_ext->sec;
-	if (!ext || obj->btf_ext->ignored || bc_btf_get(obj, &btf) || !btf)
+	e = btf_ext_get(obj);
+	if (!e)
 		return 0;
-	/*
-	 * Like libbpf, a .BTF.ext whose layout is broken is ignored, not
-	 * refused: it is debug information. Said once per object.
-	 */
-	if (ext_subs(obj, ext, &fi, &li)) {
-		obj->btf_ext->ignored = true;
-		return 0;
-	}
-	err = 0;
-	if (fi.p)
-		err = ext_collect(obj, &fi, &obj->btf_ext->fi, spans, cnt,
-				  "func_info", &fb);
-	if (!err && li.p)
-		err = ext_collect(obj, &li, &obj->btf_ext->li, spans, cnt,
-				  "line_info", &lb);
+	if (e->fi_sub.p)
+		err = ext_collect(obj, &e->fi_sub, &e->fi, spans, cnt,
+				  "func_info", &frecs, &fcnt);
+	if (!err && e->li_sub.p)
+		err = ext_collect(obj, &e->li_sub, &e->li, spans, cnt,
+				  "line_info", &lrecs, &lcnt);
 	if (err) {
-		free(fb.recs);
-		free(lb.recs);
+		free(frecs);
+		free(lrecs);
 		if (err == -ENOMEM)
 			return err;
 		pr_warn("btf: %s: prog '%s': loading without func/line info\n",
 			obj_path(obj), prog->name);
 		return 0;
 	}
-	prog->func_info = fb.recs;
-	prog->func_info_cnt = fb.cnt;
-	prog->func_info_rec_size = fb.rec_sz;
-	prog->line_info = lb.recs;
-	prog->line_info_cnt = lb.cnt;
-	prog->line_info_rec_size = lb.rec_sz;
+	prog->func_info = frecs;
+	prog->func_info_cnt = fcnt;
+	prog->func_info_rec_size = fcnt ? e->fi_sub.rec_sz : 0;
+	prog->line_info = lrecs;
+	prog->line_info_cnt = lcnt;
+	prog->line_info_rec_size = lcnt ? e->li_sub.rec_sz : 0;
 	return 0;
 }
 

@@ -33,7 +33,7 @@ static const char strs[] = "\0int\0x\0.data\0socket\0prog\0nosuch";
 struct tobj {
 	__u32 btf[64];			/* header + types + strings */
 	size_t btf_len;
-	__u32 ext[64];
+	__u32 ext[128];
 	size_t ext_len;
 	bool sym_x;			/* ELF symbol for variable x */
 	bool no_ext;
@@ -112,8 +112,10 @@ static struct tobj *t_new(void)
 static void t_open(struct tobj *t)
 {
 	static const struct bpf_insn code[] = {
-		{ .code = 0xb7 },	/* r0 = 0 */
-		{ .code = 0x95 },	/* exit */
+		{ .code = 0xb7 }, { .code = 0xb7 },	/* r0 = 0 */
+		{ .code = 0xb7 }, { .code = 0xb7 },
+		{ .code = 0xb7 }, { .code = 0xb7 },
+		{ .code = 0xb7 }, { .code = 0x95 },	/* exit */
 	};
 	__u32 data = 0;
 	size_t size;
@@ -416,6 +418,218 @@ START_TEST(test_ext_foreign_records)
 }
 END_TEST
 
+/* ---- .BTF.ext: the per-section index ---------------------------------- */
+
+/*
+ * Replace the .BTF.ext body: fi and li are whole subsections (rec_size
+ * word, then blocks of name, count and records), as u32 words.
+ */
+static void ext_set(struct tobj *t, const __u32 *fi, size_t fi_words,
+		    const __u32 *li, size_t li_words)
+{
+	__u32 *h = t->ext;
+
+	ck_assert_uint_le(EXT_HDR / 4 + fi_words + li_words,
+			  ARRAY_SIZE(t->ext));
+	memset(t->ext, 0, sizeof(t->ext));
+	h[0] = BTF_MAGIC | 1 << 16;
+	h[1] = EXT_HDR;
+	h[2] = 0;
+	h[3] = fi_words * 4;
+	h[4] = fi_words * 4;
+	h[5] = li_words * 4;
+	memcpy((char *)t->ext + EXT_HDR, fi, fi_words * 4);
+	memcpy((char *)t->ext + EXT_HDR + fi_words * 4, li, li_words * 4);
+	t->ext_len = EXT_HDR + (fi_words + li_words) * 4;
+}
+
+/* A line_info record at byte offset off for line n. */
+#define LREC(off, n)	(off), S_PROG, S_PROG, (n) << 10
+
+static int t_spans(struct tobj *t, const struct bc_btf_span *sp, size_t cnt)
+{
+	return bc_btf_prog_info(&t->obj, &t->prog, sp, cnt);
+}
+
+/* The program's line_info is exactly (insn index, line) pairs of exp. */
+static void lines_are(const struct tobj *t, const __u32 (*exp)[2],
+		      size_t cnt)
+{
+	const __u32 *li = t->prog.line_info;
+	size_t i;
+
+	ck_assert_uint_eq(t->prog.line_info_cnt, cnt);
+	ck_assert_uint_eq(t->prog.line_info_rec_size, cnt ? 16 : 0);
+	for (i = 0; i < cnt; i++) {
+		ck_assert_uint_eq(li[i * 4], exp[i][0]);
+		ck_assert_uint_eq(li[i * 4 + 1], S_PROG);
+		ck_assert_uint_eq(li[i * 4 + 2], S_PROG);
+		ck_assert_uint_eq(li[i * 4 + 3], exp[i][1] << 10);
+	}
+}
+
+/* clang's layout: one sorted block per section, used in place. */
+START_TEST(test_ext_sorted_view)
+{
+	static const __u32 fi[] = {
+		8, S_SOCKET, 3, 0, 5, 16, 5, 40, 5,
+	};
+	static const __u32 li[] = {
+		16, S_SOCKET, 6, LREC(0, 1), LREC(8, 2), LREC(16, 3),
+		LREC(24, 4), LREC(40, 5), LREC(48, 6),
+	};
+	/* insns 2-5 linked first, then 0-1 at linked insn 4 */
+	static const struct bc_btf_span two[] = {
+		{ .off = 16, .cnt = 4, .linked_off = 0 },
+		{ .off = 0, .cnt = 2, .linked_off = 4 },
+	};
+	static const __u32 two_lines[][2] = {
+		{ 0, 3 }, { 1, 4 }, { 3, 5 }, { 4, 1 }, { 5, 2 },
+	};
+	static const __u32 tail_lines[][2] = { { 6, 6 } };
+	struct bc_btf_span sp[2];
+	const __u32 *f;
+	struct tobj *t = t_new();
+
+	ext_set(t, fi, ARRAY_SIZE(fi), li, ARRAY_SIZE(li));
+	t_open(t);
+	memcpy(sp, two, sizeof(sp));
+	sp[0].sec_idx = sp[1].sec_idx = t->prog_sec;
+	ck_assert_int_eq(t_spans(t, sp, 2), 0);
+	f = t->prog.func_info;
+	ck_assert_uint_eq(t->prog.func_info_cnt, 3);
+	ck_assert_uint_eq(t->prog.func_info_rec_size, 8);
+	ck_assert_uint_eq(f[0], 0);		/* byte 16 */
+	ck_assert_uint_eq(f[2], 3);		/* byte 40 */
+	ck_assert_uint_eq(f[4], 4);		/* byte 0, second span */
+	ck_assert_uint_eq(f[5], 5);		/* type id kept */
+	lines_are(t, two_lines, ARRAY_SIZE(two_lines));
+
+	/* A later program, past the last one (and its search hint). */
+	sp[0] = (struct bc_btf_span){ .sec_idx = t->prog_sec, .off = 48,
+				      .cnt = 2, .linked_off = 6 };
+	ck_assert_int_eq(t_spans(t, sp, 1), 0);
+	ck_assert_ptr_null(t->prog.func_info);
+	ck_assert_uint_eq(t->prog.func_info_cnt, 0);
+	ck_assert_uint_eq(t->prog.func_info_rec_size, 0);
+	lines_are(t, tail_lines, ARRAY_SIZE(tail_lines));
+
+	/* And one before it again: the hint must not be trusted. */
+	memcpy(sp, two, sizeof(sp));
+	sp[0].sec_idx = sp[1].sec_idx = t->prog_sec;
+	ck_assert_int_eq(t_spans(t, sp, 2), 0);
+	lines_are(t, two_lines, ARRAY_SIZE(two_lines));
+	t_free(t);
+}
+END_TEST
+
+/* Records out of order: every record is looked at, kept in file order. */
+START_TEST(test_ext_unsorted)
+{
+	static const __u32 fi[] = { 8, S_SOCKET, 1, 8, 5 };
+	static const __u32 li[] = {
+		16, S_SOCKET, 5, LREC(24, 1), LREC(16, 2), LREC(0, 3),
+		LREC(8, 4), LREC(16, 5),
+	};
+	static const __u32 lines[][2] = { { 11, 2 }, { 10, 4 }, { 11, 5 } };
+	struct bc_btf_span sp = { .off = 8, .cnt = 2, .linked_off = 10 };
+	struct tobj *t = t_new();
+
+	ext_set(t, fi, ARRAY_SIZE(fi), li, ARRAY_SIZE(li));
+	t_open(t);
+	sp.sec_idx = t->prog_sec;
+	ck_assert_int_eq(t_spans(t, &sp, 1), 0);
+	ck_assert_uint_eq(t->prog.func_info_cnt, 1);
+	ck_assert_uint_eq(((__u32 *)t->prog.func_info)[0], 10);
+	lines_are(t, lines, ARRAY_SIZE(lines));
+	t_free(t);
+}
+END_TEST
+
+/* A section in several blocks is one group, in file order. */
+START_TEST(test_ext_split_section)
+{
+	static const __u32 fi[] = { 8 };
+	static const __u32 sorted[] = {
+		16, S_SOCKET, 2, LREC(0, 1), LREC(8, 2),
+		S_NOSUCH, 1, LREC(0, 9),
+		S_SOCKET, 1, LREC(16, 3),
+	};
+	static const __u32 unsorted[] = {
+		16, S_SOCKET, 1, LREC(16, 3),
+		S_NOSUCH, 1, LREC(0, 9),
+		S_SOCKET, 2, LREC(0, 1), LREC(8, 2),
+	};
+	static const __u32 in_order[][2] = { { 0, 1 }, { 1, 2 }, { 2, 3 } };
+	static const __u32 file_order[][2] = { { 2, 3 }, { 0, 1 }, { 1, 2 } };
+	struct bc_btf_span sp = { .off = 0, .cnt = 8 };
+	struct tobj *t = t_new();
+
+	ext_set(t, fi, ARRAY_SIZE(fi), sorted, ARRAY_SIZE(sorted));
+	t_open(t);
+	sp.sec_idx = t->prog_sec;
+	ck_assert_int_eq(t_spans(t, &sp, 1), 0);
+	ck_assert_uint_eq(t->prog.func_info_cnt, 0);
+	lines_are(t, in_order, ARRAY_SIZE(in_order));
+	t_free(t);
+
+	t = t_new();
+	ext_set(t, fi, ARRAY_SIZE(fi), unsorted, ARRAY_SIZE(unsorted));
+	t_open(t);
+	ck_assert_int_eq(t_spans(t, &sp, 1), 0);
+	lines_are(t, file_order, ARRAY_SIZE(file_order));
+	t_free(t);
+}
+END_TEST
+
+/*
+ * A misaligned record anywhere in the section's blocks costs every span
+ * in that section its func/line info; walking the records, the first
+ * problem met (that record or an overrunning block) is the one reported.
+ */
+static void ext_bad_walk(const __u32 *li, size_t words, const char *why)
+{
+	static const __u32 fi[] = { 8 };
+	struct bc_btf_span sp = { .off = 0, .cnt = 1 };
+	struct tobj *t = t_new();
+
+	ext_set(t, fi, ARRAY_SIZE(fi), li, words);
+	bc_test_capture_log();
+	t_open(t);
+	sp.sec_idx = t->prog_sec;
+	ck_assert_int_eq(t_spans(t, &sp, 1), 0);
+	ck_assert_uint_eq(t->prog.line_info_cnt, 0);
+	ck_assert_msg(strstr(bc_test_log(), why), "log lacks '%s':\n%s", why,
+		      bc_test_log());
+	ck_assert_ptr_nonnull(strstr(bc_test_log(),
+				     "prog 'prog': loading without"));
+	t_free(t);
+}
+
+START_TEST(test_ext_bad_walk)
+{
+	static const __u32 second_block[] = {
+		16, S_SOCKET, 1, LREC(0, 1),
+		S_SOCKET, 2, LREC(40, 2), LREC(44, 3),
+	};
+	static const __u32 before_overrun[] = {
+		16, S_SOCKET, 1, LREC(12, 1),
+		S_SOCKET, 99, LREC(0, 2),
+	};
+	static const __u32 after_overrun[] = {
+		16, S_NOSUCH, 1, LREC(12, 1),
+		S_SOCKET, 99, LREC(0, 2),
+	};
+
+	ext_bad_walk(second_block, ARRAY_SIZE(second_block),
+		     "line_info for 'socket': offset 44 not on an instruction");
+	ext_bad_walk(before_overrun, ARRAY_SIZE(before_overrun),
+		     "line_info for 'socket': offset 12 not on an instruction");
+	ext_bad_walk(after_overrun, ARRAY_SIZE(after_overrun),
+		     "line_info: 99 records overrun the subsection");
+}
+END_TEST
+
 START_TEST(test_ext_without_btf)
 {
 	struct tobj *t = t_new();
@@ -446,6 +660,10 @@ int main(void)
 	tcase_add_test(tc, test_datasec_var_overruns);
 	tcase_add_test(tc, test_ext_hostile);
 	tcase_add_test(tc, test_ext_foreign_records);
+	tcase_add_test(tc, test_ext_sorted_view);
+	tcase_add_test(tc, test_ext_unsorted);
+	tcase_add_test(tc, test_ext_split_section);
+	tcase_add_test(tc, test_ext_bad_walk);
 	tcase_add_test(tc, test_ext_without_btf);
 	suite_add_tcase(s, tc);
 	return bc_test_run(s);
