@@ -177,15 +177,18 @@ static int fault_hit(enum fault_kind kind, const char *what)
 static int plan_add(struct bc_plan *plan, enum bc_step_kind kind, size_t idx,
 		    char *path)
 {
-	struct bc_step *steps;
+	struct bc_step *steps = plan->steps;
 
-	steps = bc_grow(plan->steps, &plan->cap, plan->cnt + 1,
-			sizeof(*steps));
-	if (!steps) {
-		free(path);
-		return -ENOMEM;
+	/* bc_plan_build() made room for all but program pins. */
+	if (plan->cnt == plan->cap) {
+		steps = bc_grow(steps, &plan->cap, plan->cnt + 1,
+				sizeof(*steps));
+		if (!steps) {
+			free(path);
+			return -ENOMEM;
+		}
+		plan->steps = steps;
 	}
-	plan->steps = steps;
 	steps[plan->cnt].kind = kind;
 	steps[plan->cnt].idx = idx;
 	steps[plan->cnt].path = path;
@@ -348,16 +351,20 @@ static int plan_map(struct bc_object *obj, struct bc_plan *plan, size_t i,
 
 static int plan_maps(struct bc_object *obj, struct bc_plan *plan)
 {
-	unsigned char *state;
+	unsigned char small[64] = {}, *state = small;
 	size_t i;
 	int err = 0;
 
-	state = calloc(obj->map_cnt ? obj->map_cnt : 1, 1);
-	if (!state)
-		return -ENOMEM;
+	/* Most objects have a few maps: no allocation for their state. */
+	if (obj->map_cnt > sizeof(small)) {
+		state = calloc(obj->map_cnt, 1);
+		if (!state)
+			return -ENOMEM;
+	}
 	for (i = 0; i < obj->map_cnt && !err; i++)
 		err = plan_map(obj, plan, i, state);
-	free(state);
+	if (state != small)
+		free(state);
 	return err;
 }
 
@@ -454,6 +461,11 @@ int bc_plan_build(struct bc_object *obj, const struct bc_load_opts *opts,
 	int err;
 
 	memset(plan, 0, sizeof(*plan));
+	/* A step per map, program and slot insert at most. */
+	plan->cap = obj->map_cnt + obj->prog_cnt + obj->init_cnt;
+	plan->steps = malloc(max(plan->cap, (size_t)1) * sizeof(*plan->steps));
+	if (!plan->steps)
+		return -ENOMEM;
 	err = plan_root(obj, opts, &plan->bpffs);
 	err = err ?: plan_maps(obj, plan);
 	err = err ?: plan_progs(obj, plan);
@@ -472,7 +484,8 @@ void bc_plan_free(struct bc_plan *plan)
 	if (!plan)
 		return;
 	for (i = 0; i < plan->cnt; i++)
-		free(plan->steps[i].path);
+		if (plan->steps[i].path)
+			free(plan->steps[i].path);
 	free(plan->steps);
 	free(plan->bpffs);
 	memset(plan, 0, sizeof(*plan));

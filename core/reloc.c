@@ -34,16 +34,6 @@ struct rfunc {
 	size_t linked_off;		/* start in the current linked copy */
 };
 
-/* Per executable section lookups, built once per bc_reloc() call. */
-struct rsec {
-	const struct bc_elf_rel **rels;	/* sorted by offset */
-	size_t rel_cnt;
-	struct rfunc *funcs;		/* sorted, one per start offset */
-	size_t func_cnt;
-	__u64 *core_offs;		/* CO-RE record insn offsets, sorted */
-	size_t core_cnt;
-};
-
 /* The maps one section defines, for relocations against it. */
 struct rdef {
 	__u64 off;			/* sec_off */
@@ -53,30 +43,57 @@ struct rdef {
 struct rmaps {
 	struct rdef *defs;		/* non-data maps, by offset */
 	size_t def_cnt;
-	bool overlap;			/* defs overlap: search in map order */
+	bool overlap;			/* overlapping: search in map order */
 	const struct bc_map *data;	/* first data map, NULL if none */
+};
+
+/* Lookups of one code or map section, built once per bc_reloc() call. */
+struct rsec {
+	const struct bc_elf_sec *sec;
+	const struct bc_elf_rel *rels;	/* sorted by offset */
+	size_t rel_cnt;
+	struct bc_elf_rel *rels_own;	/* sorted copy of unsorted rels */
+	struct rfunc *funcs;		/* sorted, one per start offset */
+	size_t func_cnt;
+	__u64 *core_offs;		/* CO-RE record insn offsets, sorted */
+	size_t core_cnt;
+	struct rmaps maps;
+};
+
+/* A unit on the depth-first stack and where its scan stands. */
+struct rframe {
+	const struct rsec *rs;		/* of the unit's section */
+	size_t unit;
+	size_t pos;			/* next instruction to scan */
+	size_t rel;			/* first relocation not before pos */
 };
 
 struct rctx {
 	struct bc_object *obj;
 	const struct bc_elf *elf;
 	const char *path;
-	struct rsec *secs;		/* elf->sec_cnt entries */
-	struct rmaps *maps;		/* elf->sec_cnt entries */
-};
-
-/* A run of linked code: the entry or one appended function. */
-struct runit {
-	size_t sec_idx;
-	__u64 off;			/* byte offset in the section */
-	size_t cnt;
-	size_t linked_off;
-	struct rfunc *func;		/* NULL for the entry */
-};
-
-struct rframe {
-	size_t unit;
-	size_t pos;			/* next instruction to scan */
+	/*
+	 * Only code sections and sections defining maps have a struct rsec:
+	 * slot[section index] is its index in secs + 1, or 0.
+	 */
+	void *tables;			/* secs, slot and func_syms */
+	struct rsec *secs;
+	size_t sec_cnt;
+	size_t *slot;			/* elf->sec_cnt entries */
+	__u32 *func_syms;		/* code's STT_FUNC symbols, in order */
+	size_t func_sym_cnt;
+	bool has_core;
+	/*
+	 * One allocation for the functions and map definitions, sliced per
+	 * section, and the scratch of one program: it links each function at
+	 * most once, so it has at most 1 + func_total units.
+	 */
+	void *arena;
+	size_t func_total;
+	struct bc_btf_span *units;	/* the entry, then its callees */
+	struct rfunc **unit_funcs;	/* NULL for the entry */
+	struct rframe *stack;
+	size_t unit_max;
 };
 
 /* Linking state of one entry program. */
@@ -87,10 +104,10 @@ struct rprog {
 	size_t cnt, cap;
 	struct bc_fixup *fixups;
 	size_t fix_cnt, fix_cap;
-	struct runit *units;
-	size_t unit_cnt, unit_cap;
+	struct bc_btf_span *units;	/* ctx scratch: never moves */
+	size_t unit_cnt;
 	struct rframe *stack;
-	size_t depth, stack_cap;
+	size_t depth;
 };
 
 #define unit_warn(rp, u, i, fmt, ...)					\
@@ -150,21 +167,12 @@ static size_t rel_lower_bound(const struct rsec *rs, __u64 off)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (rs->rels[mid]->offset < off)
+		if (rs->rels[mid].offset < off)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
-}
-
-static const struct bc_elf_rel *find_rel(const struct rsec *rs, __u64 off)
-{
-	size_t i = rel_lower_bound(rs, off);
-
-	if (i < rs->rel_cnt && rs->rels[i]->offset == off)
-		return rs->rels[i];
-	return NULL;
 }
 
 static size_t count_core(const struct rsec *rs, __u64 off, __u64 len)
@@ -201,79 +209,133 @@ static struct rfunc *find_func(const struct rsec *rs, __u64 off)
 	return NULL;
 }
 
-/*
- * Function extents of one executable section from its STT_FUNC symbols;
- * a section without any is one function. A zero-sized symbol extends to
- * the next start. Aliases at the same start collapse into the longest.
- */
-static int build_funcs(struct rctx *ctx, size_t sec_idx)
+/* The lookups of a section; every code section has them. */
+static struct rsec *rsec_of(const struct rctx *ctx, size_t sec_idx)
 {
-	const struct bc_elf *elf = ctx->elf;
-	const struct bc_elf_sec *sec = &elf->secs[sec_idx];
-	struct rsec *rs = &ctx->secs[sec_idx];
-	size_t i, n = 0, out;
+	if (sec_idx >= ctx->elf->sec_cnt || !ctx->slot[sec_idx])
+		return NULL;
+	return &ctx->secs[ctx->slot[sec_idx] - 1];
+}
 
-	for (i = 1; i < elf->sym_cnt; i++)
-		if (elf->syms[i].shndx == sec_idx &&
-		    elf->syms[i].type == STT_FUNC)
-			n++;
-	rs->funcs = calloc(n ? n : 1, sizeof(*rs->funcs));
-	if (!rs->funcs)
-		return -ENOMEM;
+static struct rsec *rsec_add(struct rctx *ctx, size_t sec_idx)
+{
+	struct rsec *rs = &ctx->secs[ctx->sec_cnt++];
+
+	*rs = (struct rsec){ .sec = &ctx->elf->secs[sec_idx] };
+	ctx->slot[sec_idx] = ctx->sec_cnt;
+	return rs;
+}
+
+/*
+ * Sort one section's functions (clang emits them in order: one pass
+ * checks), collapse aliases at the same start into the longest, and let
+ * a zero-sized symbol extend to the next start. A section without any
+ * function symbol is one function.
+ */
+static void finish_funcs(struct rsec *rs)
+{
+	struct rfunc *f = rs->funcs;
+	size_t i, n = rs->func_cnt, out;
+
 	if (!n) {
-		rs->funcs[0].cnt = sec->size / INSN_SZ;
+		/* linked_off 0, not NOT_LINKED: as it always was. */
+		f[0] = (struct rfunc){ .cnt = rs->sec->size / INSN_SZ };
 		rs->func_cnt = 1;
-		return 0;
+		return;
 	}
-	for (i = 1, n = 0; i < elf->sym_cnt; i++) {
-		const struct bc_elf_sym *sym = &elf->syms[i];
-
-		if (sym->shndx != sec_idx || sym->type != STT_FUNC)
+	for (i = 1; i < n; i++) {
+		if (cmp_func(&f[i - 1], &f[i]) <= 0)
 			continue;
-		if (sym->value % INSN_SZ || sym->value > sec->size ||
-		    sym->size > sec->size - sym->value) {
-			pr_warn("reloc: %s: section '%s': function '%s' at 0x%llx size %llu is outside the section or misaligned\n",
-				ctx->path, sec->name, sym->name,
-				(unsigned long long)sym->value,
-				(unsigned long long)sym->size);
-			return -BC_ERRNO__FORMAT;
-		}
-		rs->funcs[n].off = sym->value;
-		rs->funcs[n].cnt = sym->size / INSN_SZ;
-		n++;
+		qsort(f, n, sizeof(*f), cmp_func);
+		break;
 	}
-	qsort(rs->funcs, n, sizeof(*rs->funcs), cmp_func);
 	for (i = 0, out = 0; i < n; i++) {
-		if (out && rs->funcs[out - 1].off == rs->funcs[i].off)
+		if (out && f[out - 1].off == f[i].off)
 			continue;
-		rs->funcs[out++] = rs->funcs[i];
+		f[out++] = f[i];
 	}
 	for (i = 0; i < out; i++) {
-		__u64 end = i + 1 < out ? rs->funcs[i + 1].off : sec->size;
+		__u64 end = i + 1 < out ? f[i + 1].off : rs->sec->size;
 
-		if (!rs->funcs[i].cnt)
-			rs->funcs[i].cnt = (end - rs->funcs[i].off) / INSN_SZ;
-		rs->funcs[i].linked_off = NOT_LINKED;
+		if (!f[i].cnt)
+			f[i].cnt = (end - f[i].off) / INSN_SZ;
+		f[i].linked_off = NOT_LINKED;
 	}
 	rs->func_cnt = out;
+}
+
+/*
+ * Function extents of every code section from the STT_FUNC symbols
+ * listed by ctx_index(). A symbol outside its section is reported as a
+ * walk section by section would meet it: the first of the lowest section.
+ */
+static int build_funcs(struct rctx *ctx)
+{
+	const struct bc_elf *elf = ctx->elf;
+	const struct bc_elf_sym *sym, *bad = NULL;
+	struct rsec *rs;
+	size_t i;
+
+	for (i = 0; i < ctx->func_sym_cnt; i++) {
+		sym = &elf->syms[ctx->func_syms[i]];
+		rs = rsec_of(ctx, sym->shndx);
+		if (sym->value % INSN_SZ || sym->value > rs->sec->size ||
+		    sym->size > rs->sec->size - sym->value) {
+			if (!bad || sym->shndx < bad->shndx)
+				bad = sym;
+			continue;
+		}
+		rs->funcs[rs->func_cnt++] = (struct rfunc){
+			.off = sym->value, .cnt = sym->size / INSN_SZ,
+		};
+	}
+	if (bad) {
+		pr_warn("reloc: %s: section '%s': function '%s' at 0x%llx size %llu is outside the section or misaligned\n",
+			ctx->path, elf->secs[bad->shndx].name, bad->name,
+			(unsigned long long)bad->value,
+			(unsigned long long)bad->size);
+		return -BC_ERRNO__FORMAT;
+	}
+	for (i = 0; i < ctx->sec_cnt; i++)
+		if (ctx->secs[i].sec->exec)
+			finish_funcs(&ctx->secs[i]);
 	return 0;
 }
 
-static int build_rels(struct rctx *ctx, size_t sec_idx)
+/* Sort into a copy, keeping file order among equal offsets (first wins). */
+static int sort_rels(struct rsec *rs)
 {
-	const struct bc_elf_sec *sec = &ctx->elf->secs[sec_idx];
-	struct rsec *rs = &ctx->secs[sec_idx];
+	const struct bc_elf_sec *sec = rs->sec;
+	const struct bc_elf_rel **by_off;
 	size_t i;
 
-	if (!sec->rel_cnt)
-		return 0;
-	rs->rels = calloc(sec->rel_cnt, sizeof(*rs->rels));
-	if (!rs->rels)
+	by_off = malloc(sec->rel_cnt * sizeof(*by_off));
+	rs->rels_own = malloc(sec->rel_cnt * sizeof(*rs->rels_own));
+	if (!by_off || !rs->rels_own) {
+		free(by_off);
 		return -ENOMEM;
+	}
 	for (i = 0; i < sec->rel_cnt; i++)
-		rs->rels[i] = &sec->rels[i];
-	qsort(rs->rels, sec->rel_cnt, sizeof(*rs->rels), cmp_rel);
+		by_off[i] = &sec->rels[i];
+	qsort(by_off, sec->rel_cnt, sizeof(*by_off), cmp_rel);
+	for (i = 0; i < sec->rel_cnt; i++)
+		rs->rels_own[i] = *by_off[i];
+	free(by_off);
+	rs->rels = rs->rels_own;
+	return 0;
+}
+
+/* A code section's relocations by offset: clang writes them so already. */
+static int build_rels(struct rsec *rs)
+{
+	const struct bc_elf_sec *sec = rs->sec;
+	size_t i;
+
+	rs->rels = sec->rels;
 	rs->rel_cnt = sec->rel_cnt;
+	for (i = 1; i < sec->rel_cnt; i++)
+		if (sec->rels[i].offset < sec->rels[i - 1].offset)
+			return sort_rels(rs);
 	return 0;
 }
 
@@ -335,7 +397,7 @@ static int scan_core_relos(struct rctx *ctx, const struct btf *btf,
 		for (j = 0; sec && sec->exec && j < cnt; j++) {
 			__u32 insn_off = bc_read_u32(p + pos + j * rec_sz, be);
 
-			err = add_core_off(&ctx->secs[sec->idx],
+			err = add_core_off(rsec_of(ctx, sec->idx),
 					   &caps[sec->idx], insn_off);
 			if (err)
 				return err;
@@ -384,6 +446,7 @@ static int collect_core(struct rctx *ctx)
 	if (!btf)
 		goto bad;
 	caps = calloc(elf->sec_cnt, sizeof(*caps));
+	ctx->has_core = true;
 	if (!caps) {
 		err = -ENOMEM;
 		goto out;
@@ -427,53 +490,149 @@ static int cmp_def(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+static void finish_defs(const struct bc_object *obj, struct rmaps *rm)
+{
+	size_t i;
+	__u64 span;
+
+	for (i = 1; i < rm->def_cnt; i++) {
+		if (rm->defs[i - 1].off <= rm->defs[i].off)
+			continue;
+		qsort(rm->defs, rm->def_cnt, sizeof(*rm->defs), cmp_def);
+		break;
+	}
+	for (i = 1; i < rm->def_cnt; i++) {
+		const struct bc_map *a = obj->maps[rm->defs[i - 1].idx];
+		const struct bc_map *b = obj->maps[rm->defs[i].idx];
+
+		span = a->def_size ? a->def_size : 1;
+		if (b->sec_off - a->sec_off < span)
+			rm->overlap = true;
+	}
+}
+
 /*
  * Index every section's map definitions by offset, so a relocation finds
  * its map by binary search instead of a walk over all maps. Sections
  * whose definitions overlap keep the walk, which picks the first in map
- * order.
+ * order. Maps come in offset order (one pass checks), sorted otherwise.
  */
-static int build_maps(struct rctx *ctx)
+static void build_maps(struct rctx *ctx)
 {
 	const struct bc_object *obj = ctx->obj;
-	size_t sec_cnt = ctx->elf->sec_cnt, i, s;
 	struct rmaps *rm;
-	__u64 span;
+	struct rsec *rs;
+	size_t i;
 
-	ctx->maps = calloc(sec_cnt ? sec_cnt : 1, sizeof(*ctx->maps));
-	if (!ctx->maps)
-		return -ENOMEM;
 	for (i = 0; i < obj->map_cnt; i++) {
 		const struct bc_map *map = obj->maps[i];
 
-		if (map->sec_idx < 0 || (size_t)map->sec_idx >= sec_cnt)
+		rs = map->sec_idx < 0 ? NULL : rsec_of(ctx, map->sec_idx);
+		if (!rs)
 			continue;
-		rm = &ctx->maps[map->sec_idx];
+		rm = &rs->maps;
 		if (map_is_data(map)) {
 			rm->data = rm->data ? rm->data : map;
 			continue;
 		}
-		if (!rm->defs) {
-			rm->defs = calloc(obj->map_cnt, sizeof(*rm->defs));
-			if (!rm->defs)
-				return -ENOMEM;
-		}
 		rm->defs[rm->def_cnt].off = map->sec_off;
 		rm->defs[rm->def_cnt++].idx = i;
 	}
-	for (s = 0; s < sec_cnt; s++) {
-		rm = &ctx->maps[s];
-		if (rm->def_cnt > 1)	/* defs is NULL without definitions */
-			qsort(rm->defs, rm->def_cnt, sizeof(*rm->defs),
-			      cmp_def);
-		for (i = 1; i < rm->def_cnt; i++) {
-			const struct bc_map *a = obj->maps[rm->defs[i - 1].idx];
-			const struct bc_map *b = obj->maps[rm->defs[i].idx];
+	for (i = 0; i < ctx->sec_cnt; i++)
+		finish_defs(obj, &ctx->secs[i].maps);
+}
 
-			span = a->def_size ? a->def_size : 1;
-			if (b->sec_off - a->sec_off < span)
-				rm->overlap = true;
+/*
+ * Give every code section and every section defining maps its struct
+ * rsec, count their functions and definitions, and list the STT_FUNC
+ * symbols of code: one pass over sections, maps and symbols each.
+ */
+static int ctx_index(struct rctx *ctx)
+{
+	const struct bc_elf *elf = ctx->elf;
+	const struct bc_object *obj = ctx->obj;
+	size_t i, exec = 0, rs_max;
+	struct rsec *rs;
+
+	for (i = 1; i < elf->sec_cnt; i++)
+		exec += elf->secs[i].exec;
+	rs_max = exec + obj->map_cnt;
+	/* Never empty: slot[0] is always there. */
+	ctx->tables = malloc(rs_max * sizeof(*ctx->secs) +
+			     (elf->sec_cnt + 1) * sizeof(*ctx->slot) +
+			     elf->sym_cnt * sizeof(*ctx->func_syms));
+	if (!ctx->tables)
+		return -ENOMEM;
+	ctx->secs = ctx->tables;
+	ctx->slot = (size_t *)(ctx->secs + rs_max);
+	ctx->func_syms = (__u32 *)(ctx->slot + elf->sec_cnt + 1);
+	memset(ctx->slot, 0, elf->sec_cnt * sizeof(*ctx->slot));
+
+	for (i = 1; i < elf->sec_cnt; i++)
+		if (elf->secs[i].exec)
+			rsec_add(ctx, i);
+	for (i = 0; i < obj->map_cnt; i++) {
+		const struct bc_map *map = obj->maps[i];
+
+		if (map->sec_idx < 0 || (size_t)map->sec_idx >= elf->sec_cnt)
+			continue;
+		rs = rsec_of(ctx, map->sec_idx) ?: rsec_add(ctx, map->sec_idx);
+		rs->maps.def_cnt += !map_is_data(map);
+	}
+	for (i = 1; i < elf->sym_cnt; i++) {
+		const struct bc_elf_sym *sym = &elf->syms[i];
+
+		if (sym->type != STT_FUNC || !sym->shndx ||
+		    sym->shndx >= elf->sec_cnt || !elf->secs[sym->shndx].exec)
+			continue;
+		ctx->func_syms[ctx->func_sym_cnt++] = (__u32)i;
+		rsec_of(ctx, sym->shndx)->func_cnt++;
+	}
+	return 0;
+}
+
+/*
+ * One allocation for the functions and map definitions, sliced per
+ * section, and the unit table and depth-first stack of one program.
+ */
+static int ctx_alloc(struct rctx *ctx)
+{
+	size_t i, f = 0, d = 0, units;
+	struct rfunc *funcs;
+	struct rdef *defs;
+	struct rsec *rs;
+
+	for (i = 0; i < ctx->sec_cnt; i++) {
+		rs = &ctx->secs[i];
+		if (rs->sec->exec)
+			f += max(rs->func_cnt, (size_t)1);
+		d += rs->maps.def_cnt;
+	}
+	ctx->func_total = f;
+	units = f + 1;
+	ctx->arena = malloc(f * sizeof(*funcs) + d * sizeof(*defs) +
+			    units * (sizeof(*ctx->units) +
+				     sizeof(*ctx->unit_funcs) +
+				     sizeof(*ctx->stack)));
+	if (!ctx->arena)
+		return -ENOMEM;
+	funcs = ctx->arena;
+	defs = (struct rdef *)(funcs + f);
+	ctx->units = (struct bc_btf_span *)(defs + d);
+	ctx->unit_funcs = (struct rfunc **)(ctx->units + units);
+	ctx->stack = (struct rframe *)(ctx->unit_funcs + units);
+	ctx->unit_max = units;
+	/* Counts become fill cursors. */
+	for (i = 0; i < ctx->sec_cnt; i++) {
+		rs = &ctx->secs[i];
+		if (rs->sec->exec) {
+			rs->funcs = funcs;
+			funcs += max(rs->func_cnt, (size_t)1);
+			rs->func_cnt = 0;
 		}
+		rs->maps.defs = defs;
+		defs += rs->maps.def_cnt;
+		rs->maps.def_cnt = 0;
 	}
 	return 0;
 }
@@ -482,20 +641,13 @@ static void ctx_free(struct rctx *ctx)
 {
 	size_t i;
 
-	if (ctx->maps)
-		for (i = 0; i < ctx->elf->sec_cnt; i++)
-			free(ctx->maps[i].defs);
-	free(ctx->maps);
-	ctx->maps = NULL;
-	if (!ctx->secs)
-		return;
-	for (i = 0; i < ctx->elf->sec_cnt; i++) {
-		free(ctx->secs[i].rels);
-		free(ctx->secs[i].funcs);
+	for (i = 0; i < ctx->sec_cnt; i++) {
+		free(ctx->secs[i].rels_own);
 		free(ctx->secs[i].core_offs);
 	}
-	free(ctx->secs);
-	ctx->secs = NULL;
+	free(ctx->arena);
+	free(ctx->tables);
+	memset(ctx, 0, sizeof(*ctx));
 }
 
 static int ctx_init(struct rctx *ctx, struct bc_object *obj)
@@ -507,23 +659,17 @@ static int ctx_init(struct rctx *ctx, struct bc_object *obj)
 	ctx->obj = obj;
 	ctx->elf = elf;
 	ctx->path = obj->path ? obj->path : elf->path ? elf->path : "?";
-	ctx->secs = calloc(elf->sec_cnt ? elf->sec_cnt : 1, sizeof(*ctx->secs));
-	if (!ctx->secs)
-		return -ENOMEM;
-	for (i = 1; i < elf->sec_cnt; i++) {
-		if (!elf->secs[i].exec)
-			continue;
-		err = build_rels(ctx, i);
-		if (!err)
-			err = build_funcs(ctx, i);
-		if (err)
-			goto err_out;
-	}
-	err = collect_core(ctx);
-	err = err ?: build_maps(ctx);
+	err = ctx_index(ctx);
+	err = err ?: ctx_alloc(ctx);
+	for (i = 0; !err && i < ctx->sec_cnt; i++)
+		if (ctx->secs[i].sec->exec)
+			err = build_rels(&ctx->secs[i]);
+	err = err ?: build_funcs(ctx);
+	err = err ?: collect_core(ctx);
 	if (err)
 		goto err_out;
-	for (i = 1; i < elf->sec_cnt; i++)
+	build_maps(ctx);
+	for (i = 0; ctx->has_core && i < ctx->sec_cnt; i++)
 		if (ctx->secs[i].core_cnt)
 			qsort(ctx->secs[i].core_offs, ctx->secs[i].core_cnt,
 			      sizeof(__u64), cmp_u64);
@@ -538,57 +684,63 @@ err_out:
 static int add_unit(struct rprog *rp, size_t sec_idx, __u64 off, size_t cnt,
 		    struct rfunc *func)
 {
-	struct runit *units;
-	struct rframe *stack;
+	const struct rctx *ctx = rp->ctx;
+	const struct rsec *rs = rsec_of(ctx, sec_idx);
 	struct bpf_insn *linked;
 	size_t at = rp->cnt;
 
 	if (cnt > BC_MAX_INSNS - at) {
 		pr_warn("reloc: %s: prog '%s': linked program exceeds %u instructions\n",
-			rp->ctx->path, rp->prog->name, BC_MAX_INSNS);
+			ctx->path, rp->prog->name, BC_MAX_INSNS);
 		return -E2BIG;
 	}
-	linked = bc_grow(rp->linked, &rp->cap, at + cnt, sizeof(*linked));
+	/* Each function is linked once: the scratch fits by construction. */
+	if (rp->unit_cnt >= ctx->unit_max)
+		return -EFAULT;
+	/* The entry's copy is sized for its own code, callees grow it. */
+	if (!rp->linked) {
+		linked = malloc(max(cnt, (size_t)1) * sizeof(*linked));
+		rp->cap = cnt;
+	} else {
+		linked = bc_grow(rp->linked, &rp->cap, at + cnt,
+				 sizeof(*linked));
+	}
 	if (!linked)
 		return -ENOMEM;
 	rp->linked = linked;
-	units = bc_grow(rp->units, &rp->unit_cap, rp->unit_cnt + 1,
-			sizeof(*units));
-	if (!units)
-		return -ENOMEM;
-	rp->units = units;
-	stack = bc_grow(rp->stack, &rp->stack_cap, rp->depth + 1,
-			sizeof(*stack));
-	if (!stack)
-		return -ENOMEM;
-	rp->stack = stack;
 
 	if (func)
-		bc_elf_copy_insns(rp->ctx->elf, &rp->ctx->elf->secs[sec_idx],
-				  off, cnt, linked + at);
+		bc_elf_copy_insns(ctx->elf, &ctx->elf->secs[sec_idx], off, cnt,
+				  linked + at);
 	else
 		memcpy(linked + at, rp->prog->insns, cnt * sizeof(*linked));
 	rp->cnt += cnt;
-	units[rp->unit_cnt] = (struct runit){
-		.sec_idx = sec_idx, .off = off, .cnt = cnt,
-		.linked_off = at, .func = func,
+	rp->units[rp->unit_cnt] = (struct bc_btf_span){
+		.sec_idx = sec_idx, .off = off, .cnt = cnt, .linked_off = at,
 	};
+	ctx->unit_funcs[rp->unit_cnt] = func;
 	if (func)
 		func->linked_off = at;
 	/* The caller resumes after the new unit has been scanned: DFS. */
-	stack[rp->depth++] = (struct rframe){ .unit = rp->unit_cnt++ };
+	rp->stack[rp->depth++] = (struct rframe){
+		.rs = rs, .unit = rp->unit_cnt++,
+		.rel = rel_lower_bound(rs, off),
+	};
 	return 0;
 }
 
 static int add_fixup(struct rprog *rp, size_t insn, enum bc_fixup_kind kind,
 		     size_t map_idx, __u32 off)
 {
-	struct bc_fixup *f;
+	struct bc_fixup *f = rp->fixups;
 
-	f = bc_grow(rp->fixups, &rp->fix_cap, rp->fix_cnt + 1, sizeof(*f));
-	if (!f)
-		return -ENOMEM;
-	rp->fixups = f;
+	/* Room was made for the entry's relocations: callees may grow it. */
+	if (rp->fix_cnt == rp->fix_cap) {
+		f = bc_grow(f, &rp->fix_cap, rp->fix_cnt + 1, sizeof(*f));
+		if (!f)
+			return -ENOMEM;
+		rp->fixups = f;
+	}
 	f[rp->fix_cnt++] = (struct bc_fixup){
 		.insn = insn, .kind = kind, .map_idx = map_idx, .off = off,
 	};
@@ -600,10 +752,10 @@ static int add_fixup(struct rprog *rp, size_t insn, enum bc_fixup_kind kind,
  * start in the linked copy, appending the function that starts there if
  * this program has not got it yet. Targets inside the entry stay in it.
  */
-static int link_target(struct rprog *rp, const struct runit *u, size_t i,
+static int link_target(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		       size_t sec_idx, __s64 target, size_t *linked_at)
 {
-	const struct runit *entry = &rp->units[0];
+	const struct bc_btf_span *entry = &rp->units[0];
 	const struct bc_elf_sec *sec = &rp->ctx->elf->secs[sec_idx];
 	struct rfunc *f;
 	__u64 off;
@@ -623,7 +775,7 @@ static int link_target(struct rprog *rp, const struct runit *u, size_t i,
 		*linked_at = (off - entry->off) / INSN_SZ;
 		return 0;
 	}
-	f = find_func(&rp->ctx->secs[sec_idx], off);
+	f = find_func(rsec_of(rp->ctx, sec_idx), off);
 	if (!f || !f->cnt) {
 		unit_warn(rp, u, i, "call target '%s'+0x%llx (insn %lld) is not the start of a function\n",
 			  sec->name, (unsigned long long)off,
@@ -646,7 +798,7 @@ static int link_target(struct rprog *rp, const struct runit *u, size_t i,
 	return 0;
 }
 
-static int reloc_call(struct rprog *rp, const struct runit *u, size_t i,
+static int reloc_call(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		      const struct bc_elf_rel *rel)
 {
 	const struct bc_elf *elf = rp->ctx->elf;
@@ -701,8 +853,9 @@ static int reloc_call(struct rprog *rp, const struct runit *u, size_t i,
 }
 
 /* ld_imm64 of a code address (callback): libbpf's RELO_SUBPROG_ADDR. */
-static int reloc_func_addr(struct rprog *rp, const struct runit *u, size_t i,
-			   const struct bc_elf_sym *sym, const char *name)
+static int reloc_func_addr(struct rprog *rp, const struct bc_btf_span *u,
+			   size_t i, const struct bc_elf_sym *sym,
+			   const char *name)
 {
 	size_t at = u->linked_off + i, dst;
 	__s64 addr = (__s64)sym->value + rp->linked[at].imm;
@@ -730,13 +883,15 @@ static ssize_t find_map(const struct rctx *ctx, size_t shndx, __u64 off,
 {
 	const struct bc_object *obj = ctx->obj;
 	const struct rmaps *rm;
+	const struct rsec *rs;
 	size_t m, lo, hi, mid;
 
 	*data = NULL;
 	*map_sec = false;
-	if (shndx >= ctx->elf->sec_cnt)
+	rs = rsec_of(ctx, shndx);
+	if (!rs)
 		return -1;
-	rm = &ctx->maps[shndx];
+	rm = &rs->maps;
 	*data = rm->data;
 	*map_sec = rm->def_cnt;
 	if (rm->overlap) {
@@ -762,7 +917,7 @@ static ssize_t find_map(const struct rctx *ctx, size_t shndx, __u64 off,
 	return -1;
 }
 
-static int reloc_map(struct rprog *rp, const struct runit *u, size_t i,
+static int reloc_map(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		     const struct bc_elf_sym *sym, const char *name)
 {
 	size_t at = u->linked_off + i;
@@ -811,7 +966,7 @@ static int reloc_map(struct rprog *rp, const struct runit *u, size_t i,
 	return add_fixup(rp, at, BC_FIX_MAP_VALUE, data->idx, (__u32)voff);
 }
 
-static int reloc_ld64(struct rprog *rp, const struct runit *u, size_t i,
+static int reloc_ld64(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		      const struct bc_elf_rel *rel)
 {
 	const struct bc_elf *elf = rp->ctx->elf;
@@ -852,21 +1007,18 @@ static int reloc_ld64(struct rprog *rp, const struct runit *u, size_t i,
 	return reloc_map(rp, u, i, sym, name);
 }
 
-/* Relocate instruction i of unit ui. */
-static int reloc_insn(struct rprog *rp, size_t ui, size_t i)
+/* Relocate instruction i of unit u, which rel (or NULL) targets. */
+static int reloc_insn(struct rprog *rp, const struct bc_btf_span *u, size_t i,
+		      const struct bc_elf_rel *rel)
 {
-	struct runit u = rp->units[ui];	/* units may move on append */
-	const struct rsec *rs = &rp->ctx->secs[u.sec_idx];
-	const struct bc_elf_rel *rel;
-	__u8 code = rp->linked[u.linked_off + i].code;
+	__u8 code = rp->linked[u->linked_off + i].code;
 
-	rel = find_rel(rs, u.off + (__u64)i * INSN_SZ);
 	if (code == INSN_LD_IMM64)
-		return reloc_ld64(rp, &u, i, rel);
+		return reloc_ld64(rp, u, i, rel);
 	if (code == INSN_CALL)
-		return reloc_call(rp, &u, i, rel);
+		return reloc_call(rp, u, i, rel);
 	if (rel) {
-		unit_warn(rp, &u, i, "relocation against '%s' on insn code 0x%02x, neither ld_imm64 nor call\n",
+		unit_warn(rp, u, i, "relocation against '%s' on insn code 0x%02x, neither ld_imm64 nor call\n",
 			  bc_elf_sym_name(rp->ctx->elf,
 					  &rp->ctx->elf->syms[rel->sym]),
 			  code);
@@ -875,28 +1027,107 @@ static int reloc_insn(struct rprog *rp, size_t ui, size_t i)
 	return 0;
 }
 
-/* Depth-first walk, iterative so hostile call chains cannot blow the stack. */
+/* Opcodes the scan stops at: bpf2bpf calls and ld_imm64 may need work. */
+static const bool scan_stop[256] = {
+	[INSN_CALL] = true,
+	[INSN_LD_IMM64] = true,
+};
+
+/*
+ * Advance fr to the next instruction of u that may need work, and return
+ * its index (u->cnt if none is left): one that a relocation targets, a
+ * bpf2bpf call or an ld_imm64. Helper calls and ld_imm64 without a
+ * relocation or callback flag need none and are stepped over.
+ */
+static size_t scan_unit(const struct rprog *rp, const struct bc_btf_span *u,
+			struct rframe *fr)
+{
+	const struct rsec *rs = fr->rs;
+	const struct bpf_insn *insns = rp->linked + u->linked_off;
+	const struct bpf_insn *p = insns + fr->pos, *stop = insns + u->cnt;
+	__u64 rel_off, off;
+
+	/* Stop at the instruction the next relocation targets. */
+	if (fr->rel < rs->rel_cnt) {
+		rel_off = rs->rels[fr->rel].offset;
+		off = u->off + (__u64)fr->pos * INSN_SZ;
+		if (rel_off <= off)
+			stop = p;
+		else if ((rel_off - u->off) / INSN_SZ < u->cnt)
+			stop = insns + (rel_off - u->off + INSN_SZ - 1) /
+				       INSN_SZ;
+	}
+	for (; p < stop; p++) {
+		if (!scan_stop[p->code])
+			continue;
+		if (p->code == INSN_CALL) {
+			if (p->src_reg == BPF_PSEUDO_CALL)
+				break;
+			continue;	/* helper, or kfunc by BTF id */
+		}
+		if (p->src_reg == BPF_PSEUDO_FUNC || p + 1 >= insns + u->cnt)
+			break;
+		p++;	/* the second slot is never an instruction */
+	}
+	/* Keep the cursor on the first relocation not before p. */
+	off = u->off + (__u64)(p - insns) * INSN_SZ;
+	while (fr->rel < rs->rel_cnt && rs->rels[fr->rel].offset < off)
+		fr->rel++;
+	return p - insns;
+}
+
+/* Room for one fixup per relocation of the entry; callees grow it. */
+static int reserve_fixups(struct rprog *rp)
+{
+	const struct bc_btf_span *entry = &rp->units[0];
+	const struct rsec *rs = rsec_of(rp->ctx, entry->sec_idx);
+	size_t n;
+
+	n = rel_lower_bound(rs, entry->off + (__u64)entry->cnt * INSN_SZ) -
+	    rp->stack[0].rel;
+	if (!n)
+		return 0;
+	rp->fixups = malloc(n * sizeof(*rp->fixups));
+	if (!rp->fixups)
+		return -ENOMEM;
+	rp->fix_cap = n;
+	return 0;
+}
+
+/*
+ * Depth-first walk, iterative so hostile call chains cannot blow the
+ * stack. Each frame merges its unit's instructions with the section's
+ * relocations, sorted by offset: one cursor, no search per instruction.
+ */
 static int link_prog(struct rprog *rp)
 {
 	const struct bc_prog *prog = rp->prog;
 	int err;
 
 	err = add_unit(rp, prog->sec_idx, prog->sec_off, prog->insn_cnt, NULL);
+	err = err ?: reserve_fixups(rp);
 	if (err)
 		return err;
 	while (rp->depth) {
 		struct rframe *fr = &rp->stack[rp->depth - 1];
-		const struct runit *u = &rp->units[fr->unit];
-		size_t i = fr->pos;
+		const struct bc_btf_span *u = &rp->units[fr->unit];
+		const struct rsec *rs = fr->rs;
+		const struct bc_elf_rel *rel = NULL;
+		__u64 off;
+		size_t i;
 
+		i = scan_unit(rp, u, fr);
 		if (i >= u->cnt) {
 			rp->depth--;
 			continue;
 		}
+		off = u->off + (__u64)i * INSN_SZ;
+		if (fr->rel < rs->rel_cnt && rs->rels[fr->rel].offset == off)
+			rel = &rs->rels[fr->rel++];
 		/* Advance first: relocating may push the callee's frame. */
-		fr->pos += rp->linked[u->linked_off + i].code == INSN_LD_IMM64 ?
-			   2 : 1;
-		err = reloc_insn(rp, fr->unit, i);
+		fr->pos = i + (rp->linked[u->linked_off + i].code ==
+			       INSN_LD_IMM64 ? 2 : 1);
+		err = reloc_insn(rp, u, i, rel);
 		if (err)
 			return err;
 	}
@@ -908,9 +1139,9 @@ static int check_core(struct rprog *rp)
 	size_t i, n = 0;
 
 	for (i = 0; i < rp->unit_cnt; i++) {
-		const struct runit *u = &rp->units[i];
+		const struct bc_btf_span *u = &rp->units[i];
 
-		n += count_core(&rp->ctx->secs[u->sec_idx], u->off,
+		n += count_core(rsec_of(rp->ctx, u->sec_idx), u->off,
 				(__u64)u->cnt * INSN_SZ);
 	}
 	if (!n)
@@ -940,23 +1171,8 @@ static int check_entry(struct rctx *ctx, const struct bc_prog *prog)
 /* func/line info follow the code: same units, same linked offsets. */
 static int prog_btf_info(struct rprog *rp)
 {
-	struct bc_btf_span *spans;
-	size_t i;
-	int err;
-
-	spans = calloc(rp->unit_cnt ? rp->unit_cnt : 1, sizeof(*spans));
-	if (!spans)
-		return -ENOMEM;
-	for (i = 0; i < rp->unit_cnt; i++)
-		spans[i] = (struct bc_btf_span){
-			.sec_idx = rp->units[i].sec_idx,
-			.off = rp->units[i].off,
-			.cnt = rp->units[i].cnt,
-			.linked_off = rp->units[i].linked_off,
-		};
-	err = bc_btf_prog_info(rp->ctx->obj, rp->prog, spans, rp->unit_cnt);
-	free(spans);
-	return err;
+	return bc_btf_prog_info(rp->ctx->obj, rp->prog, rp->units,
+				rp->unit_cnt);
 }
 
 static void prog_reset(struct bc_prog *prog)
@@ -969,9 +1185,26 @@ static void prog_reset(struct bc_prog *prog)
 	prog->fixup_cnt = 0;
 }
 
+/* Fixups are added in walk order: sorted unless a callee came between. */
+static void sort_fixups(struct rprog *rp)
+{
+	size_t i;
+
+	for (i = 1; i < rp->fix_cnt; i++) {
+		if (rp->fixups[i - 1].insn < rp->fixups[i].insn)
+			continue;
+		qsort(rp->fixups, rp->fix_cnt, sizeof(*rp->fixups),
+		      cmp_fixup);
+		return;
+	}
+}
+
 static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 {
-	struct rprog rp = { .ctx = ctx, .prog = prog };
+	struct rprog rp = {
+		.ctx = ctx, .prog = prog,
+		.units = ctx->units, .stack = ctx->stack,
+	};
 	size_t i;
 	int err;
 
@@ -984,17 +1217,17 @@ static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 		err = prog_btf_info(&rp);
 	/* Per-program function state is reset for the next entry. */
 	for (i = 0; i < rp.unit_cnt; i++)
-		if (rp.units[i].func)
-			rp.units[i].func->linked_off = NOT_LINKED;
-	free(rp.units);
-	free(rp.stack);
+		if (ctx->unit_funcs[i])
+			ctx->unit_funcs[i]->linked_off = NOT_LINKED;
+	if (err || !rp.fix_cnt) {
+		free(rp.fixups);
+		rp.fixups = NULL;
+	}
 	if (err) {
 		free(rp.linked);
-		free(rp.fixups);
 		return err;
 	}
-	if (rp.fix_cnt)
-		qsort(rp.fixups, rp.fix_cnt, sizeof(*rp.fixups), cmp_fixup);
+	sort_fixups(&rp);
 	prog->linked = rp.linked;
 	prog->linked_cnt = rp.cnt;
 	prog->fixups = rp.fixups;

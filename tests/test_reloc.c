@@ -721,6 +721,156 @@ END_TEST
 
 /* ---- CO-RE detection ---------------------------------------------------- */
 
+/* ---- input order: fast paths and their sorting fallbacks ---------------- */
+
+/* Relocations out of offset order (clang never writes them so). */
+START_TEST(test_unsorted_rels)
+{
+	struct fake *f = f_new();
+	size_t xdp = f_sec(f, "xdp", true, 0);
+	size_t maps = f_sec(f, "maps", false, 40);
+	size_t m1 = f_sym(f, "m1", maps, 0, 20, STT_OBJECT, STB_GLOBAL);
+	size_t m2 = f_sym(f, "m2", maps, 20, 20, STT_OBJECT, STB_GLOBAL);
+	struct bc_prog *p;
+
+	F_CODE(f, xdp, LD64(1, 0, 0), MOVI(0), LD64(2, 0, 0),
+	       LD64(3, 0, 0), EXIT);
+	f_rel(f, xdp, 5, m1);
+	f_rel(f, xdp, 3, m2);
+	f_rel(f, xdp, 0, m2);
+	f_map(f, "m1", BC_MAP_USER, maps, 0, 20);
+	f_map(f, "m2", BC_MAP_USER, maps, 20, 20);
+	p = f_prog(f, "prog", xdp, 0, 8);
+
+	ck_assert_int_eq(bc_reloc(&f->obj), 0);
+	ck_assert_uint_eq(p->fixup_cnt, 3);
+	assert_fixup(p, 0, 0, BC_FIX_MAP_FD, 1, 0);
+	assert_fixup(p, 1, 3, BC_FIX_MAP_FD, 1, 0);
+	assert_fixup(p, 2, 5, BC_FIX_MAP_FD, 0, 0);
+	f_free(f);
+}
+END_TEST
+
+/* Two relocations at one offset: the first in file order wins, sorted
+ * or not. */
+START_TEST(test_duplicate_rel_first_wins)
+{
+	struct fake *f = f_new();
+	size_t xdp = f_sec(f, "xdp", true, 0);
+	size_t maps = f_sec(f, "maps", false, 40);
+	size_t m1 = f_sym(f, "m1", maps, 0, 20, STT_OBJECT, STB_GLOBAL);
+	size_t m2 = f_sym(f, "m2", maps, 20, 20, STT_OBJECT, STB_GLOBAL);
+	struct bc_prog *p;
+
+	F_CODE(f, xdp, LD64(1, 0, 0), LD64(2, 0, 0), EXIT);
+	f_rel(f, xdp, 2, m1);
+	f_rel(f, xdp, 0, m2);	/* unsorted: forces the sorted copy */
+	f_rel(f, xdp, 2, m2);	/* same offset, later: loses */
+	f_map(f, "m1", BC_MAP_USER, maps, 0, 20);
+	f_map(f, "m2", BC_MAP_USER, maps, 20, 20);
+	p = f_prog(f, "prog", xdp, 0, 5);
+
+	ck_assert_int_eq(bc_reloc(&f->obj), 0);
+	ck_assert_uint_eq(p->fixup_cnt, 2);
+	assert_fixup(p, 0, 0, BC_FIX_MAP_FD, 1, 0);
+	assert_fixup(p, 1, 2, BC_FIX_MAP_FD, 0, 0);
+	f_free(f);
+}
+END_TEST
+
+/*
+ * Function symbols out of offset order, aliases and a zero-sized one;
+ * map definitions out of offset order. Callee fixups land between the
+ * entry's, so the fixups are sorted afterwards.
+ */
+START_TEST(test_unsorted_funcs_and_maps)
+{
+	struct fake *f = f_new();
+	size_t xdp = f_sec(f, "xdp", true, 0);
+	size_t text = f_sec(f, ".text", true, 0);
+	size_t maps = f_sec(f, "maps", false, 40);
+	size_t m1 = f_sym(f, "m1", maps, 0, 20, STT_OBJECT, STB_GLOBAL);
+	size_t m2 = f_sym(f, "m2", maps, 20, 20, STT_OBJECT, STB_GLOBAL);
+	size_t b, c;
+	struct bc_prog *p;
+
+	F_CODE(f, text, MOVI(7), EXIT,			/* C at 0 */
+	       LD64(1, 0, 0), MOVI(8), EXIT);		/* B at 2 */
+	b = f_func(f, "B", text, 2, 1, true);
+	f_func(f, "B_long", text, 2, 4, false);	/* the longest alias wins */
+	c = f_func(f, "C", text, 0, 0, true);	/* zero-sized: up to B */
+	f_rel(f, text, 2, m1);
+	F_CODE(f, xdp, CALL(-1), LD64(1, 0, 0), CALL(-1), EXIT);
+	f_rel(f, xdp, 0, b);
+	f_rel(f, xdp, 1, m2);
+	f_rel(f, xdp, 3, c);
+	f_map(f, "m2", BC_MAP_USER, maps, 20, 20);
+	f_map(f, "m1", BC_MAP_USER, maps, 0, 20);
+	p = f_prog(f, "prog", xdp, 0, 5);
+
+	ck_assert_int_eq(bc_reloc(&f->obj), 0);
+	/* E 0-4, B 5-8, C 9-10 */
+	ck_assert_uint_eq(p->linked_cnt, 11);
+	ck_assert_int_eq(p->linked[0].imm, 5 - 0 - 1);
+	ck_assert_int_eq(p->linked[3].imm, 9 - 3 - 1);
+	ck_assert_int_eq(p->linked[7].imm, 8);
+	ck_assert_int_eq(p->linked[9].imm, 7);
+	ck_assert_uint_eq(p->fixup_cnt, 2);
+	assert_fixup(p, 0, 1, BC_FIX_MAP_FD, 0, 0);
+	assert_fixup(p, 1, 5, BC_FIX_MAP_FD, 1, 0);
+	f_free(f);
+}
+END_TEST
+
+/* A relocation on the second slot of an ld_imm64 is never looked at. */
+START_TEST(test_rel_on_second_slot_ignored)
+{
+	struct fake *f = f_new();
+	size_t xdp = f_sec(f, "xdp", true, 0);
+	size_t maps = f_sec(f, "maps", false, 20);
+	size_t m1 = f_sym(f, "m1", maps, 0, 20, STT_OBJECT, STB_GLOBAL);
+	struct bc_prog *p;
+
+	F_CODE(f, xdp, LD64(1, 0, 0), HELPER(1), LD64(2, 0, 0), EXIT);
+	f_rel(f, xdp, 1, m1);
+	f_rel(f, xdp, 4, m1);
+	f_rel(f, xdp, 3, m1);
+	f_map(f, "m1", BC_MAP_USER, maps, 0, 20);
+	p = f_prog(f, "prog", xdp, 0, 6);
+
+	ck_assert_int_eq(bc_reloc(&f->obj), 0);
+	ck_assert_uint_eq(p->fixup_cnt, 1);
+	assert_fixup(p, 0, 3, BC_FIX_MAP_FD, 0, 0);
+	ck_assert_uint_eq(p->linked[0].src_reg, 0);
+	f_free(f);
+}
+END_TEST
+
+/*
+ * Bad function symbols in two sections: the lower section's first one is
+ * reported, whatever the symbol order.
+ */
+START_TEST(test_err_bad_func_lowest_section)
+{
+	struct fake *f = f_new();
+	size_t xdp = f_sec(f, "xdp", true, 0);
+	size_t text = f_sec(f, ".text", true, 0);
+
+	F_CODE(f, xdp, MOVI(0), EXIT);
+	F_CODE(f, text, MOVI(1), EXIT);
+	f_sym(f, "late", text, 4, 8, STT_FUNC, STB_GLOBAL);
+	f_sym(f, "first", xdp, 8, 16, STT_FUNC, STB_GLOBAL);
+	f_sym(f, "second", xdp, 3, 8, STT_FUNC, STB_GLOBAL);
+	f_prog(f, "prog", xdp, 0, 2);
+
+	ck_assert_int_eq(bc_reloc(&f->obj), -BC_ERRNO__FORMAT);
+	assert_log("section 'xdp': function 'first' at 0x8 size 16 is outside");
+	ck_assert_ptr_null(strstr(bc_test_log(), "'late'"));
+	ck_assert_ptr_null(strstr(bc_test_log(), "'second'"));
+	f_free(f);
+}
+END_TEST
+
 static void put32(unsigned char *p, __u32 v)
 {
 	memcpy(p, &v, 4);
@@ -961,6 +1111,14 @@ int main(void)
 	tcase_add_test(tc, test_err_pseudo_func_without_rel);
 	tcase_add_test(tc, test_err_non_autoload_skipped);
 	tcase_add_test(tc, test_core_refused);
+	tcase_add_test(tc, test_err_bad_func_lowest_section);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("order");
+	tcase_add_test(tc, test_unsorted_rels);
+	tcase_add_test(tc, test_duplicate_rel_first_wins);
+	tcase_add_test(tc, test_unsorted_funcs_and_maps);
+	tcase_add_test(tc, test_rel_on_second_slot_ignored);
 	suite_add_tcase(s, tc);
 
 	if (e2e_build()) {
