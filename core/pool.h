@@ -26,7 +26,9 @@ unsigned int bc_pool_default_threads(void);
 /*
  * Run fn(ctx, i) for i in [0, cnt) on up to threads threads (0: online
  * CPUs; 1: strictly in order on the calling thread). The calling thread
- * takes part; if a thread cannot be created, fewer threads do the work.
+ * starts at once; the others join in only when the tasks turn out slow or
+ * many (so quick ones all run on the caller); if a thread cannot be
+ * created, fewer threads do the work.
  * Returns 0, or the error of the lowest failing index; *failed (if not
  * NULL) is set to that index, or to cnt if nothing failed.
  */

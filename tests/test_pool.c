@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* core/pool: every task runs once; a failure stops exactly what it must. */
+#include <errno.h>
 #include <stdatomic.h>
 #include <unistd.h>
 
@@ -95,6 +96,51 @@ START_TEST(test_empty)
 }
 END_TEST
 
+/*
+ * A slow task: a worker takes over the next ones meanwhile. Task 0 waits
+ * (up to a minute) for task 1 to run elsewhere, so a pool that only ran
+ * tasks on the calling thread would fail, not hang.
+ */
+static atomic_int second_done;
+
+static int slow_first(void *arg, size_t i)
+{
+	int n;
+
+	(void)arg;
+	if (i == 1)
+		atomic_store(&second_done, 1);
+	for (n = 0; i == 0 && !atomic_load(&second_done) && n < 60000; n++)
+		usleep(1000);
+	return i == 0 && !atomic_load(&second_done) ? -ETIMEDOUT : 0;
+}
+
+START_TEST(test_worker_takes_over)
+{
+	size_t failed;
+
+	atomic_init(&second_done, 0);
+	ck_assert_int_eq(bc_pool_run(4, 2, slow_first, NULL, &failed), 0);
+	ck_assert_uint_eq(failed, 4);
+}
+END_TEST
+
+/* Many short runs: workers outlive their run and must not trip on it. */
+START_TEST(test_short_runs)
+{
+	struct ctx c;
+	size_t r, t, failed;
+
+	for (r = 0; r < 300; r++) {
+		ctx_init(&c, r % 3 ? -1 : 1, -1, -1);
+		bc_pool_run(3, 2, task, &c, &failed);
+		ck_assert_uint_eq(failed, r % 3 ? 3 : 1);
+		for (t = 0; t <= 1; t++)
+			ck_assert_int_eq(atomic_load(&c.runs[t]), 1);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("pool");
@@ -103,6 +149,8 @@ int main(void)
 	tcase_add_test(tc, test_all_run_once);
 	tcase_add_test(tc, test_lowest_failure);
 	tcase_add_test(tc, test_empty);
+	tcase_add_test(tc, test_worker_takes_over);
+	tcase_add_test(tc, test_short_runs);
 	suite_add_tcase(s, tc);
 	return bc_test_run(s);
 }
