@@ -1707,9 +1707,10 @@ bool bc_desc_match(const struct bc_desc_match *m, const char *name,
 
 /*
  * A glob's leading bracket expression as a byte set, when it is a plain
- * list ("[abc]", "[!.]"); ranges, classes and escapes give up.
+ * list ("[abc]", "[!.]"); ranges, classes and escapes give up (NULL).
+ * Returns the byte after the closing ']'.
  */
-static bool glob_head_set(const char *p, __u64 set[4])
+static const char *glob_head_set(const char *p, __u64 set[4])
 {
 	bool neg = false;
 	size_t i;
@@ -1724,16 +1725,16 @@ static bool glob_head_set(const char *p, __u64 set[4])
 	}
 	for (; *p && *p != ']'; p++) {
 		if (*p == '-' || *p == '[' || *p == '\\')
-			return false;
+			return NULL;
 		set[(__u8)*p / 64] |= 1ULL << ((__u8)*p % 64);
 	}
 	if (*p != ']')
-		return false;	/* no closing ']': '[' is a literal */
+		return NULL;	/* no closing ']': '[' is a literal */
 	if (neg)
 		for (i = 0; i < 4; i++)
 			set[i] = ~set[i];
 	set[0] &= ~1ULL;	/* names are never empty */
-	return true;
+	return p + 1;
 }
 
 void bc_desc_match_heads(const struct bc_desc_match *m, __u64 set[4])
@@ -1751,6 +1752,88 @@ void bc_desc_match_heads(const struct bc_desc_match *m, __u64 set[4])
 		return;
 	}
 	memset(set, 0xff, 4 * sizeof(*set));
+}
+
+/* The only byte in set, or -1. */
+static int head_single(const __u64 set[4])
+{
+	int i, b = -1;
+
+	for (i = 0; i < 4; i++) {
+		if (!set[i])
+			continue;
+		if (b >= 0 || (set[i] & (set[i] - 1)))
+			return -1;
+		b = i * 64 + __builtin_ctzll(set[i]);
+	}
+	return b;
+}
+
+/*
+ * A byte every name matching glob g contains: the first plain ASCII
+ * literal after the head, which no wildcard can stand for (fnmatch flags
+ * 0: '/' and '.' are plain). -1 when brackets or escapes make that
+ * unclear.
+ */
+static int glob_need(const char *g)
+{
+	__u64 set[4] = {};
+	const char *p;
+
+	if (g[0] == '[')
+		p = glob_head_set(g + 1, set);
+	else
+		p = g[0] == '\\' ? NULL : g + (g[0] != '*' && g[0] != '?');
+	for (; p && *p; p++) {
+		if (*p == '*' || *p == '?')
+			continue;
+		if (*p == '[' || *p == '\\' || (__u8)*p >= 0x80)
+			return -1;
+		return (__u8)*p;
+	}
+	return -1;
+}
+
+void bc_desc_probe_init(struct bc_desc_probe *p, const struct bc_desc_match *m)
+{
+	const char *v = m->value;
+
+	memset(p, 0, sizeof(*p));
+	p->m = m;
+	p->len = strlen(v);
+	bc_desc_match_heads(m, p->heads);
+	p->b0 = head_single(p->heads);
+	p->b1 = -1;
+	p->need = -1;
+	switch (m->kind) {
+	case BC_MATCH_EXACT:
+		p->b1 = (__u8)v[1];	/* value is never empty */
+		break;
+	case BC_MATCH_PREFIX:
+	case BC_MATCH_WORD:
+		if (p->len >= 2)
+			p->b1 = (__u8)v[1];
+		break;
+	case BC_MATCH_GLOB:
+		p->need = glob_need(v);
+		break;
+	default:
+		break;
+	}
+}
+
+bool bc_desc_probe_match_wild(const struct bc_desc_probe *p, const char *name)
+{
+	const struct bc_desc_match *m = p->m;
+
+	switch (m->kind) {
+	case BC_MATCH_PATTERN:
+		return match_pattern(m->value, name);
+	case BC_MATCH_GLOB:
+		return !fnmatch(m->value, name, 0);
+	default:
+		return false;
+	}
 }
 
 const struct bc_desc_prog_rule *bc_desc_find_rule(const struct bc_desc *desc,

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <linux/types.h>
 
 enum bc_match_kind {
@@ -210,6 +211,50 @@ bool bc_desc_match(const struct bc_desc_match *m, const char *name,
 /* The first bytes a name matching m can start with, as a 256-bit set
  * (a superset: every byte when it cannot tell). */
 void bc_desc_match_heads(const struct bc_desc_match *m, __u64 set[4]);
+
+/*
+ * A match prepared once for testing many names (detection): what
+ * bc_desc_match() works out on every call, plus bytes that let most
+ * names fail before a string compare. bc_desc_probe_match(p, name) ==
+ * bc_desc_match(p->m, name, NULL) for every name; p->m must outlive p.
+ */
+struct bc_desc_probe {
+	const struct bc_desc_match *m;
+	__u64 heads[4];		/* bc_desc_match_heads() */
+	size_t len;		/* strlen(m->value) */
+	int b0;			/* first byte of every match, or -1 */
+	int b1;			/* second byte (0: the end), or -1 */
+	int need;		/* a byte every glob match contains, or -1 */
+};
+void bc_desc_probe_init(struct bc_desc_probe *p, const struct bc_desc_match *m);
+/* Patterns and globs, once the cheap tests passed. */
+bool bc_desc_probe_match_wild(const struct bc_desc_probe *p, const char *name);
+
+static inline bool bc_desc_probe_match(const struct bc_desc_probe *p,
+				       const char *name)
+{
+	const struct bc_desc_match *m = p->m;
+	__u8 c = name[0];
+
+	if (!(p->heads[c / 64] & (1ULL << (c % 64))))
+		return false;
+	/* b1 is only set with a literal first byte: name[1] exists */
+	if (p->b1 >= 0 && (__u8)name[1] != p->b1)
+		return false;
+	switch (m->kind) {
+	case BC_MATCH_EXACT:
+		return !strcmp(name, m->value);
+	case BC_MATCH_PREFIX:
+		return !strncmp(name, m->value, p->len);
+	case BC_MATCH_WORD:
+		return !strncmp(name, m->value, p->len) &&
+		       (!name[p->len] || name[p->len] == '/');
+	default:
+		if (p->need >= 0 && !strchr(name, p->need))
+			return false;
+		return bc_desc_probe_match_wild(p, name);
+	}
+}
 const struct bc_desc_prog_rule *bc_desc_find_rule(const struct bc_desc *desc,
 						  const char *sec_name,
 						  const char **rest);

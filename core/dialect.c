@@ -23,6 +23,7 @@
  */
 static struct bc_dialect *reg_head;
 static struct bc_dialect *reg_tail;
+static size_t reg_cnt;		/* published after the entry it counts */
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t reg_once = PTHREAD_ONCE_INIT;
 static int reg_init_err;
@@ -34,8 +35,8 @@ struct bc_detection_entry {
 };
 
 struct bc_detection {
-	struct bc_detection_entry *entries;
-	size_t cnt;
+	size_t cnt, cap;
+	struct bc_detection_entry entries[];
 };
 
 /* ---- evidence ----------------------------------------------------------- */
@@ -83,6 +84,205 @@ void bc_evidence_free(struct bc_evidence *ev)
 	memset(ev, 0, sizeof(*ev));
 }
 
+/* ---- section index ----------------------------------------------------- */
+
+/*
+ * Sections hashed on the first two bytes of their name, chained in file
+ * order: a rule with two literal leading bytes walks one short chain,
+ * any other rule every section. Built once per detection, on the stack
+ * unless the object has many sections.
+ */
+#define SEC_BUCKETS	64		/* one bit each in sec_index.used */
+#define SEC_STACK	128
+#define REC_CACHE	4
+#define MEMO_MAX	32		/* the builtins have 22 distinct matches */
+
+/* Map symbols of one section, under both maps.record.symbols filters. */
+struct rec_count {
+	size_t sec;
+	size_t cnt[2];		/* [0] BC_SYMS_ALL, [1] BC_SYMS_GLOBAL */
+	__u64 size[2];		/* st_size of the first one */
+	bool uniform[2];	/* every one has that st_size */
+};
+
+struct sec_index {
+	const struct bc_elf *elf;
+	__u64 used;			/* buckets with a section */
+	size_t head[SEC_BUCKETS];	/* first section of a bucket, 0: none */
+	size_t *next;			/* next section in the same bucket */
+	/* Names not starting with '.' (not ELF's own .text, .rel*, .debug*,
+	 * .BTF...), last first: all a rule that cannot match '.' tries. */
+	size_t *odd;
+	size_t odd_cnt;
+	size_t buf[2 * SEC_STACK];
+	/* record-size rules of several dialects count the same section */
+	struct rec_count rec[REC_CACHE];
+	size_t rec_cnt;
+	/* first section matching each interned match, SIZE_MAX: not known */
+	size_t memo[MEMO_MAX];
+};
+
+static unsigned int sec_bucket(__u8 b0, __u8 b1)
+{
+	return (b0 ^ b1 << 1) % SEC_BUCKETS;
+}
+
+static int sec_index_init(struct sec_index *ix, const struct bc_elf *elf)
+{
+	const char *n;
+	unsigned int b;
+	size_t i;
+
+	ix->elf = elf;
+	ix->rec_cnt = 0;
+	ix->used = 0;
+	memset(ix->head, 0, sizeof(ix->head));
+	ix->odd_cnt = 0;
+	memset(ix->memo, 0xff, sizeof(ix->memo));
+	ix->next = ix->buf;
+	if (elf->sec_cnt > SEC_STACK) {
+		ix->next = calloc(elf->sec_cnt, 2 * sizeof(*ix->next));
+		if (!ix->next)
+			return -ENOMEM;
+	}
+	ix->odd = ix->next == ix->buf ? ix->buf + SEC_STACK :
+					 ix->next + elf->sec_cnt;
+	/* backwards, so that each chain comes out in file order */
+	for (i = elf->sec_cnt; i-- > 1;) {
+		n = elf->secs[i].name;
+		b = sec_bucket(n[0], n[0] ? n[1] : 0);
+		ix->next[i] = ix->head[b];
+		ix->head[b] = i;
+		ix->used |= 1ULL << b;
+		if (n[0] != '.')
+			ix->odd[ix->odd_cnt++] = i;
+	}
+	return 0;
+}
+
+static bool head_in(const __u64 set[4], __u8 b)
+{
+	return set[b / 64] & (1ULL << (b % 64));
+}
+
+static void sec_index_free(struct sec_index *ix)
+{
+	if (ix->next != ix->buf)
+		free(ix->next);
+	ix->next = NULL;
+}
+
+/* ---- detection plan ----------------------------------------------------- */
+
+static const struct bc_desc_match btf_match = {
+	.kind = BC_MATCH_EXACT,
+	.value = ".BTF",
+};
+
+/* A match to look up in the section index. */
+struct plan_rule {
+	struct bc_desc_probe probe;
+	__u64 bit;		/* its bucket in sec_index.used, 0: any */
+	/* bit, for a rule that adds nothing when no section matches */
+	__u64 skip_bit;
+	unsigned int id;	/* shared by equal matches; MEMO_MAX: none */
+};
+
+/* Detection data worked out from a descriptor once, at registration. */
+struct dialect_plan {
+	struct plan_rule *rules;	/* by detect rule; unused for sizes */
+	struct plan_rule *maps;		/* by maps.sections entry */
+};
+
+struct dialect_ent {
+	struct bc_dialect d;
+	struct dialect_plan plan;
+};
+
+static void rule_init(struct plan_rule *pr, const struct bc_desc_match *m)
+{
+	const struct bc_desc_probe *p = &pr->probe;
+
+	bc_desc_probe_init(&pr->probe, m);
+	if (p->b0 >= 0 && p->b1 >= 0)
+		pr->bit = 1ULL << sec_bucket(p->b0, p->b1);
+	pr->id = MEMO_MAX;
+}
+
+static int plan_init(struct dialect_plan *pl, const struct bc_desc *desc)
+{
+	const struct bc_desc_detect *r;
+	size_t i;
+
+	pl->rules = calloc(desc->detect_cnt + desc->maps.section_cnt ?: 1,
+			   sizeof(*pl->rules));
+	if (!pl->rules)
+		return -ENOMEM;
+	pl->maps = pl->rules + desc->detect_cnt;
+	for (i = 0; i < desc->detect_cnt; i++) {
+		r = &desc->detect[i];
+		if (r->kind == BC_DETECT_BTF)
+			rule_init(&pl->rules[i], &btf_match);
+		else if (r->kind != BC_DETECT_RECORD_SIZE)
+			rule_init(&pl->rules[i], &r->match);
+		if (r->kind == BC_DETECT_SECTION || r->kind == BC_DETECT_BTF)
+			pl->rules[i].skip_bit = pl->rules[i].bit;
+	}
+	for (i = 0; i < desc->maps.section_cnt; i++)
+		rule_init(&pl->maps[i], &desc->maps.sections[i]);
+	return 0;
+}
+
+/*
+ * Matches of registered dialects, one per id: most dialects test "maps"
+ * and ".maps", which one detection then looks up once. Under reg_lock.
+ */
+static const struct bc_desc_match *intern_tab[MEMO_MAX];
+static unsigned int intern_cnt;
+
+static void rule_intern(struct plan_rule *pr)
+{
+	const struct bc_desc_match *m = pr->probe.m, *o;
+	unsigned int i;
+
+	if (!m)
+		return;		/* a record-size rule */
+	for (i = 0; i < intern_cnt; i++) {
+		o = intern_tab[i];
+		if (o->kind == m->kind && !strcmp(o->value, m->value)) {
+			pr->id = i;
+			return;
+		}
+	}
+	if (intern_cnt < MEMO_MAX) {
+		intern_tab[intern_cnt] = m;
+		pr->id = intern_cnt++;
+	}
+}
+
+/* Cannot fail: the plan is complete, the dialect about to be published. */
+static void plan_intern(struct dialect_plan *pl, const struct bc_desc *desc)
+{
+	size_t i;
+
+	for (i = 0; i < desc->detect_cnt + desc->maps.section_cnt; i++)
+		rule_intern(&pl->rules[i]);
+}
+
+static void plan_free(struct dialect_plan *pl)
+{
+	free(pl->rules);
+	pl->rules = pl->maps = NULL;
+}
+
+/* Only for dialects of the registry. */
+static const struct dialect_plan *plan_of(const struct bc_dialect *d)
+{
+	const char *ent = (const char *)d - offsetof(struct dialect_ent, d);
+
+	return &((const struct dialect_ent *)ent)->plan;
+}
+
 /* ---- registry ----------------------------------------------------------- */
 
 static int bind_ops(struct bc_dialect *d)
@@ -118,16 +318,18 @@ static const struct bc_dialect *find_locked(const char *name)
 static int registry_add(struct bc_desc *desc)
 {
 	const struct bc_dialect *old;
+	struct dialect_ent *ent;
 	struct bc_dialect *d;
 	int err;
 
-	d = calloc(1, sizeof(*d));
-	if (!d) {
+	ent = calloc(1, sizeof(*ent));
+	if (!ent) {
 		bc_desc_free(desc);
 		return -ENOMEM;
 	}
+	d = &ent->d;
 	d->desc = desc;
-	err = bind_ops(d);
+	err = bind_ops(d) ?: plan_init(&ent->plan, desc);
 	if (err)
 		goto err_free;
 
@@ -140,17 +342,20 @@ static int registry_add(struct bc_desc *desc)
 		err = -EEXIST;
 		goto err_free;
 	}
+	plan_intern(&ent->plan, desc);
 	if (reg_tail)
 		__atomic_store_n(&reg_tail->next, d, __ATOMIC_RELEASE);
 	else
 		__atomic_store_n(&reg_head, d, __ATOMIC_RELEASE);
 	reg_tail = d;
+	__atomic_store_n(&reg_cnt, reg_cnt + 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&reg_lock);
 	return 0;
 
 err_free:
+	plan_free(&ent->plan);
 	bc_desc_free(desc);
-	free(d);
+	free(ent);
 	return err;
 }
 
@@ -262,160 +467,133 @@ static const char *const match_kind_names[] = {
 };
 
 /*
- * The object's sections grouped by the first byte of their name, file
- * order kept within a group: built once per detection, it lets a rule
- * whose first byte is literal try only the sections starting with it,
- * where a plain walk tries every rule on every section.
+ * The first section after i (0: from the start), in file order, that pr
+ * matches; 0 if none. The byte tests here only spare a call: the match
+ * decides.
  */
-struct sec_ent {
-	size_t idx;
-	char b1;			/* the name's second byte */
-};
-
-struct sec_index {
-	const struct bc_elf *elf;
-	struct sec_ent *order;		/* sections, grouped */
-	size_t start[257];		/* group b: order[start[b]..start[b+1]) */
-};
-
-static int sec_index_init(struct sec_index *ix, const struct bc_elf *elf)
+static size_t sec_next(const struct sec_index *ix,
+		       const struct plan_rule *pr, size_t i)
 {
-	size_t i, pos[256];
-	__u8 b;
+	const struct bc_desc_probe *p = &pr->probe;
+	const struct bc_elf *elf = ix->elf;
+	const char *n;
+	size_t j;
 
-	memset(ix, 0, sizeof(*ix));
-	ix->elf = elf;
-	ix->order = malloc((elf->sec_cnt ?: 1) * sizeof(*ix->order));
-	if (!ix->order)
-		return -ENOMEM;
-	for (i = 1; i < elf->sec_cnt; i++)
-		ix->start[(__u8)elf->secs[i].name[0] + 1]++;
-	for (i = 1; i < 257; i++)
-		ix->start[i] += ix->start[i - 1];
-	memcpy(pos, ix->start, sizeof(pos));
-	for (i = 1; i < elf->sec_cnt; i++) {
-		b = elf->secs[i].name[0];
-		ix->order[pos[b]].idx = i;
-		ix->order[pos[b]++].b1 = elf->secs[i].name[1];
+	if (pr->bit) {
+		if (!(ix->used & pr->bit))
+			return 0;
+		/* i, if any, came from this chain */
+		i = i ? ix->next[i] : ix->head[sec_bucket(p->b0, p->b1)];
+		for (; i; i = ix->next[i]) {
+			n = elf->secs[i].name;
+			/* b0 is never 0: n[1] exists when n[0] == b0 */
+			if ((__u8)n[0] == p->b0 && (__u8)n[1] == p->b1 &&
+			    bc_desc_probe_match(p, n))
+				return i;
+		}
+		return 0;
+	}
+	if (!i && !head_in(p->heads, '.')) {
+		for (j = ix->odd_cnt; j; j--) {
+			n = elf->secs[ix->odd[j - 1]].name;
+			if (head_in(p->heads, n[0]) &&
+			    bc_desc_probe_match(p, n))
+				return ix->odd[j - 1];
+		}
+		return 0;
+	}
+	for (i++; i < elf->sec_cnt; i++) {
+		n = elf->secs[i].name;
+		if (head_in(p->heads, n[0]) && bc_desc_probe_match(p, n))
+			return i;
 	}
 	return 0;
 }
 
-static void sec_index_free(struct sec_index *ix)
+/* The first section pr matches; 0 if none. Most rules stop at the bit. */
+static inline size_t sec_find(struct sec_index *ix,
+			      const struct plan_rule *pr)
 {
-	free(ix->order);
-	ix->order = NULL;
+	if (pr->bit && !(ix->used & pr->bit))
+		return 0;
+	if (pr->id >= MEMO_MAX)
+		return sec_next(ix, pr, 0);
+	if (ix->memo[pr->id] == SIZE_MAX)
+		ix->memo[pr->id] = sec_next(ix, pr, 0);
+	return ix->memo[pr->id];
 }
 
-static bool head_in(const __u64 set[4], const char *name)
-{
-	__u8 b = name[0];
-
-	return set[b / 64] & (1ULL << (b % 64));
-}
-
-/* The only byte in set, or -1. */
-static int head_single(const __u64 set[4])
-{
-	int i, b = -1;
-
-	for (i = 0; i < 4; i++) {
-		if (!set[i])
-			continue;
-		if (b >= 0 || (set[i] & (set[i] - 1)))
-			return -1;
-		b = i * 64 + __builtin_ctzll(set[i]);
-	}
-	return b;
-}
-
-/* The second byte every match of m has, or -1 if it can vary. */
-static int second_byte(const struct bc_desc_match *m)
-{
-	const char *v = m->value;
-
-	switch (m->kind) {
-	case BC_MATCH_EXACT:
-		return v[0] ? (__u8)v[1] : -1;
-	case BC_MATCH_PREFIX:
-	case BC_MATCH_WORD:
-		return v[0] && v[1] ? (__u8)v[1] : -1;
-	default:
-		return -1;
-	}
-}
-
-/* The first section, in file order, whose name matches m. */
-static const struct bc_elf_sec *find_sec(const struct sec_index *ix,
-					 const struct bc_desc_match *m)
-{
-	const struct bc_elf *elf = ix->elf;
-	const struct bc_elf_sec *sec;
-	__u64 heads[4];
-	int b, b1;
-	size_t i;
-
-	bc_desc_match_heads(m, heads);
-	b = head_single(heads);
-	if (b >= 0) {
-		b1 = second_byte(m);
-		for (i = ix->start[b]; i < ix->start[b + 1]; i++) {
-			if (b1 >= 0 && (__u8)ix->order[i].b1 != b1)
-				continue;
-			sec = &elf->secs[ix->order[i].idx];
-			if (bc_desc_match(m, sec->name, NULL))
-				return sec;
-		}
-		return NULL;
-	}
-	for (i = 1; i < elf->sec_cnt; i++)
-		if (head_in(heads, elf->secs[i].name) &&
-		    bc_desc_match(m, elf->secs[i].name, NULL))
-			return &elf->secs[i];
-	return NULL;
-}
-
+/* Evidence of a section rule whose first match is section i (0: none). */
 static int score_section(const struct bc_desc_detect *r,
-			 const struct sec_index *ix, struct bc_evidence *ev)
+			 const struct bc_elf *elf, size_t i,
+			 struct bc_evidence *ev)
 {
-	const struct bc_elf_sec *sec = find_sec(ix, &r->match);
 	const char *kind = match_kind_names[r->match.kind];
 
 	if (r->kind == BC_DETECT_NO_SECTION)
-		return sec ? 0 : bc_evidence_add(ev, r->score,
+		return i ? 0 : bc_evidence_add(ev, r->score,
 				"no section matches %s '%s'", kind,
 				r->match.value);
-	if (!sec)
+	if (!i)
 		return 0;
 	if (r->match.kind == BC_MATCH_EXACT)
 		return bc_evidence_add(ev, r->score, "section '%s' present",
-				       sec->name);
+				       elf->secs[i].name);
 	return bc_evidence_add(ev, r->score, "section '%s' matches %s '%s'",
-			       sec->name, kind, r->match.value);
+			       elf->secs[i].name, kind, r->match.value);
 }
 
-/* The symbols maps.record counts as map definitions in sec. */
-static bool rec_symbol(const struct bc_desc_maps *m,
-		       const struct bc_elf_sym *sym, size_t sec_idx)
+static void rec_add(struct rec_count *rc, int f, __u64 size)
 {
-	if (sym->shndx != sec_idx || sym->type == STT_SECTION ||
-	    sym->type == STT_FILE)
-		return false;
-	if (m->symbols == BC_SYMS_ALL)
-		return true;
-	return sym->bind == STB_GLOBAL &&
-	       (sym->type == STT_NOTYPE || sym->type == STT_OBJECT);
+	if (!rc->cnt[f]++) {
+		rc->size[f] = size;
+		rc->uniform[f] = true;
+	} else if (size != rc->size[f]) {
+		rc->uniform[f] = false;
+	}
+}
+
+/* The map symbols of section sec: one pass over the symbols, kept for
+ * the next record-size rule asking about the same section. */
+static const struct rec_count *rec_count_of(struct sec_index *ix, size_t sec)
+{
+	const struct bc_elf *elf = ix->elf;
+	const struct bc_elf_sym *sym, *end;
+	struct rec_count *rc;
+	size_t i;
+
+	for (i = 0; i < ix->rec_cnt && i < REC_CACHE; i++)
+		if (ix->rec[i].sec == sec)
+			return &ix->rec[i];
+	rc = &ix->rec[ix->rec_cnt++ % REC_CACHE];
+	memset(rc, 0, sizeof(*rc));
+	rc->sec = sec;
+	if (elf->sym_cnt < 2)
+		return rc;
+	end = elf->syms + elf->sym_cnt;
+	for (sym = elf->syms + 1; sym < end; sym++) {
+		if (sym->shndx != sec || sym->type == STT_SECTION ||
+		    sym->type == STT_FILE)
+			continue;
+		rec_add(rc, 0, sym->size);
+		if (sym->bind == STB_GLOBAL &&
+		    (sym->type == STT_NOTYPE || sym->type == STT_OBJECT))
+			rec_add(rc, 1, sym->size);
+	}
+	return rc;
 }
 
 /*
  * Does this map section have record size want under the descriptor's
  * rule? If so, describe how it was derived in buf (unless NULL).
  */
-static bool rec_size_is(const struct bc_desc_maps *m, const struct bc_elf *elf,
+static bool rec_size_is(const struct bc_desc_maps *m, struct sec_index *ix,
 			const struct bc_elf_sec *sec, __u32 want,
 			char *buf, size_t len)
 {
-	size_t i, cnt = 0;
+	const struct rec_count *rc;
+	int f = m->symbols != BC_SYMS_ALL;
+	size_t cnt;
 
 	if (m->size_rule == BC_REC_WHOLE_SECTION) {
 		if (buf)
@@ -423,17 +601,17 @@ static bool rec_size_is(const struct bc_desc_maps *m, const struct bc_elf *elf,
 				 sec->name, (unsigned long long)sec->size);
 		return sec->size == want;
 	}
-	for (i = 1; i < elf->sym_cnt; i++) {
-		if (!rec_symbol(m, &elf->syms[i], sec->idx))
-			continue;
-		if (m->size_rule == BC_REC_SYMBOL_SIZE &&
-		    elf->syms[i].size != want)
-			return false;
-		cnt++;
-	}
+	/* size / cnt == want needs a multiple of want: spare the count */
+	if (m->size_rule == BC_REC_SECTION_DIV_SYMBOLS && want &&
+	    (sec->size < want || sec->size % want))
+		return false;
+	rc = rec_count_of(ix, sec->idx);
+	cnt = rc->cnt[f];
 	if (!cnt)
 		return false;
 	if (m->size_rule == BC_REC_SYMBOL_SIZE) {
+		if (!rc->uniform[f] || rc->size[f] != want)
+			return false;
 		if (buf)
 			snprintf(buf, len,
 				 "st_size of %zu symbol%s in section '%s'",
@@ -447,69 +625,68 @@ static bool rec_size_is(const struct bc_desc_maps *m, const struct bc_elf *elf,
 	return sec->size % cnt == 0 && sec->size / cnt == want;
 }
 
-static bool is_map_sec(const struct bc_desc_maps *m, const __u64 heads[4],
-		       const char *name)
+/* The next map section after i, in file order; 0 if none. */
+static size_t map_sec_next(const struct dialect_plan *pl,
+			   const struct bc_desc_maps *m,
+			   struct sec_index *ix, size_t i)
 {
 	size_t j;
 
-	if (!head_in(heads, name))
-		return false;
-	for (j = 0; j < m->section_cnt; j++)
-		if (bc_desc_match(&m->sections[j], name, NULL))
-			return true;
-	return false;
+	if (m->section_cnt == 1)
+		return i ? sec_next(ix, &pl->maps[0], i) :
+			   sec_find(ix, &pl->maps[0]);
+	for (i++; i < ix->elf->sec_cnt; i++)
+		for (j = 0; j < m->section_cnt; j++)
+			if (bc_desc_probe_match(&pl->maps[j].probe,
+						ix->elf->secs[i].name))
+				return i;
+	return 0;
 }
 
 static int score_record(const struct bc_desc *desc,
+			const struct dialect_plan *pl,
 			const struct bc_desc_detect *r,
-			const struct bc_elf *elf, struct bc_evidence *ev)
+			struct sec_index *ix, struct bc_evidence *ev)
 {
-	const struct bc_desc_maps *m = &desc->maps;
-	__u64 heads[4] = {}, h[4];
 	char how[256], *buf = ev->score_only ? NULL : how;
-	size_t i, j;
+	size_t i = 0;
 
-	for (j = 0; j < m->section_cnt; j++) {
-		bc_desc_match_heads(&m->sections[j], h);
-		for (i = 0; i < 4; i++)
-			heads[i] |= h[i];
-	}
-	for (i = 1; i < elf->sec_cnt; i++) {
-		if (!is_map_sec(m, heads, elf->secs[i].name))
-			continue;
-		if (rec_size_is(m, elf, &elf->secs[i], r->size, buf,
-				sizeof(how)))
+	while ((i = map_sec_next(pl, &desc->maps, ix, i)))
+		if (rec_size_is(&desc->maps, ix, &ix->elf->secs[i], r->size,
+				buf, sizeof(how)))
 			return bc_evidence_add(ev, r->score,
 					       "map record size %u = %s",
 					       r->size, buf ? buf : "");
-	}
 	return 0;
 }
 
 static int dialect_score(const struct bc_dialect *d,
-			 const struct sec_index *ix, struct bc_evidence *ev)
+			 const struct dialect_plan *pl,
+			 struct sec_index *ix, struct bc_evidence *ev)
 {
-	static const struct bc_desc_match btf = {
-		.kind = BC_MATCH_EXACT,
-		.value = ".BTF",
-	};
 	int (*detect)(const struct bc_elf *, struct bc_evidence *);
+	const struct bc_desc *desc = d->desc;
 	const struct bc_desc_detect *r;
-	size_t i;
+	const struct plan_rule *pr;
+	size_t i, cnt = desc->detect_cnt;
 	int err = 0;
 
-	for (i = 0; i < d->desc->detect_cnt && !err; i++) {
-		r = &d->desc->detect[i];
+	for (i = 0; i < cnt && !err; i++) {
+		pr = &pl->rules[i];
+		/* most rules: no section in their bucket, nothing to add */
+		if (pr->skip_bit & ~ix->used)
+			continue;
+		r = &desc->detect[i];
 		switch (r->kind) {
 		case BC_DETECT_SECTION:
 		case BC_DETECT_NO_SECTION:
-			err = score_section(r, ix, ev);
+			err = score_section(r, ix->elf, sec_find(ix, pr), ev);
 			break;
 		case BC_DETECT_RECORD_SIZE:
-			err = score_record(d->desc, r, ix->elf, ev);
+			err = score_record(desc, pl, r, ix, ev);
 			break;
 		case BC_DETECT_BTF:
-			if (find_sec(ix, &btf))
+			if (sec_find(ix, pr))
 				err = bc_evidence_add(ev, r->score,
 						      "section '.BTF' present");
 			break;
@@ -521,29 +698,69 @@ static int dialect_score(const struct bc_dialect *d,
 	return detect ? detect(ix->elf, ev) : 0;
 }
 
+/* d need not be registered: its plan is worked out for this call. */
 int bc_dialect_score(const struct bc_dialect *d, const struct bc_elf *elf,
 		     struct bc_evidence *ev)
 {
+	struct dialect_plan pl;
 	struct sec_index ix;
 	int err;
 
-	err = sec_index_init(&ix, elf);
+	err = plan_init(&pl, d->desc);
 	if (err)
 		return err;
-	err = dialect_score(d, &ix, ev);
-	sec_index_free(&ix);
+	err = sec_index_init(&ix, elf);
+	if (!err) {
+		err = dialect_score(d, &pl, &ix, ev);
+		sec_index_free(&ix);
+	}
+	plan_free(&pl);
 	return err;
 }
 
 /* ---- detection ---------------------------------------------------------- */
 
-static int entry_cmp(const void *a, const void *b)
+static int entry_cmp(const struct bc_detection_entry *x,
+		     const struct bc_detection_entry *y)
 {
-	const struct bc_detection_entry *x = a, *y = b;
-
 	if (x->ev.score != y->ev.score)
 		return x->ev.score > y->ev.score ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* A handful of entries: insertion sort, no qsort round trip. */
+static void entries_sort(struct bc_detection_entry *e, size_t cnt)
+{
+	struct bc_detection_entry tmp;
+	size_t i, j;
+
+	for (i = 1; i < cnt; i++) {
+		tmp = e[i];
+		for (j = i; j && entry_cmp(&e[j - 1], &tmp) > 0; j--)
+			e[j] = e[j - 1];
+		e[j] = tmp;
+	}
+}
+
+/*
+ * The registry only grows at its tail, so the first cnt dialects stay
+ * the same while they are scored; one registered meanwhile is simply
+ * not part of this detection.
+ */
+static struct bc_detection *detection_new(void)
+{
+	struct bc_detection *det;
+	size_t cnt;
+
+	bc_dialects_init();
+	cnt = __atomic_load_n(&reg_cnt, __ATOMIC_ACQUIRE);
+	/* detect_elf() fills every entry it counts */
+	det = malloc(sizeof(*det) + cnt * sizeof(det->entries[0]));
+	if (det) {
+		det->cnt = 0;
+		det->cap = cnt;
+	}
+	return det;
 }
 
 static int detect_elf(const struct bc_elf *elf, struct bc_detection *det,
@@ -552,31 +769,26 @@ static int detect_elf(const struct bc_elf *elf, struct bc_detection *det,
 	const struct bc_dialect *d;
 	struct bc_detection_entry *e;
 	struct sec_index ix;
-	size_t cap = 0;
 	int err;
 
 	err = sec_index_init(&ix, elf);
 	if (err)
 		return err;
-	for (d = bc_dialect_first(); d; d = bc_dialect__next(d)) {
-		e = bc_grow(det->entries, &cap, det->cnt + 1, sizeof(*e));
-		if (!e) {
-			err = -ENOMEM;
-			goto out;
-		}
-		det->entries = e;
+	for (d = bc_dialect_first(); d && det->cnt < det->cap;
+	     d = bc_dialect__next(d)) {
 		e = &det->entries[det->cnt++];
 		e->dialect = d;
 		e->order = det->cnt;
+		memset(&e->ev, 0, sizeof(e->ev));
 		e->ev.score_only = score_only;
-		err = dialect_score(d, &ix, &e->ev);
+		err = dialect_score(d, plan_of(d), &ix, &e->ev);
 		if (err) {
 			pr_warn("detect: %s: dialect '%s': scoring failed: %s\n",
 				elf->path, d->desc->name, strerror(-err));
 			goto out;
 		}
 	}
-	qsort(det->entries, det->cnt, sizeof(*det->entries), entry_cmp);
+	entries_sort(det->entries, det->cnt);
 out:
 	sec_index_free(&ix);
 	return err;
@@ -591,7 +803,7 @@ static struct bc_detection *detect_buf(const void *buf, size_t size,
 
 	if (!buf)
 		return bc_err_ptr(-EINVAL);
-	det = calloc(1, sizeof(*det));
+	det = detection_new();
 	if (!det)
 		return bc_err_ptr(-ENOMEM);
 	err = bc_elf_open(buf, size, name, &elf);
@@ -613,7 +825,7 @@ struct bc_detection *bc_detect_elf(const struct bc_elf *elf, bool score_only)
 	struct bc_detection *det;
 	int err;
 
-	det = calloc(1, sizeof(*det));
+	det = detection_new();
 	if (!det)
 		return bc_err_ptr(-ENOMEM);
 	err = detect_elf(elf, det, score_only);
@@ -701,8 +913,8 @@ void bc_detection__free(struct bc_detection *det)
 	if (!det)
 		return;
 	for (i = 0; i < det->cnt; i++)
-		bc_evidence_free(&det->entries[i].ev);
-	free(det->entries);
+		if (det->entries[i].ev.lines)	/* none when score_only */
+			bc_evidence_free(&det->entries[i].ev);
 	free(det);
 }
 

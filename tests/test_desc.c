@@ -134,6 +134,80 @@ START_TEST(test_legacy_table)
 }
 END_TEST
 
+/* A prepared match answers as bc_desc_match() for every name. */
+START_TEST(test_probe_equals_match)
+{
+	static const struct {
+		enum bc_match_kind kind;
+		const char *value;
+	} pats[] = {
+		{ BC_MATCH_EXACT, "maps" }, { BC_MATCH_EXACT, "m" },
+		{ BC_MATCH_EXACT, ".BTF" }, { BC_MATCH_PREFIX, "maps/" },
+		{ BC_MATCH_PREFIX, "x" }, { BC_MATCH_PREFIX, "socket" },
+		{ BC_MATCH_WORD, "kprobe" }, { BC_MATCH_WORD, "k" },
+		{ BC_MATCH_PATTERN, "%i/%i" }, { BC_MATCH_PATTERN, "a%s:b" },
+		{ BC_MATCH_PATTERN, "%%x" }, { BC_MATCH_GLOB, "[!.]*:*" },
+		{ BC_MATCH_GLOB, "[!.]*=*" }, { BC_MATCH_GLOB, "*:" },
+		{ BC_MATCH_GLOB, "?x*" }, { BC_MATCH_GLOB, "k*/?" },
+		{ BC_MATCH_GLOB, "[a-c]*:" }, { BC_MATCH_GLOB, "[]x]*" },
+		{ BC_MATCH_GLOB, "a\\*b" }, { BC_MATCH_GLOB, "[x" },
+		{ BC_MATCH_GLOB, "*" }, { BC_MATCH_GLOB, "\xc3\xa9*" },
+	};
+	static const char *const names[] = {
+		"", "m", "maps", "maps/", "maps/x", "mapsx", ".maps", ".BTF",
+		".BTF.ext", "x", "xdp", "socket", "socket1", "kprobe",
+		"kprobe/f", "kprobe_f", "k", "k/", "1/2", "0x1f/07", "1/",
+		"a:b", "ab:b", "a:b:b", "%x", "sys:ev", ":", "::", ".a:b",
+		"key=v", "=", "bx", "xx", "kp/q", "kp/qq", "c:", "b:x", "]",
+		"xx]", "a*b", "axb", "[x", "\xc3\xa9t", "\xc3",
+	};
+	struct bc_desc_match mt;
+	struct bc_desc_probe p;
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(pats); i++) {
+		mt.kind = pats[i].kind;
+		mt.value = (char *)pats[i].value;
+		bc_desc_probe_init(&p, &mt);
+		for (j = 0; j < ARRAY_SIZE(names); j++)
+			ck_assert_msg(bc_desc_probe_match(&p, names[j]) ==
+				      bc_desc_match(&mt, names[j], NULL),
+				      "'%s' against '%s'", pats[i].value,
+				      names[j]);
+	}
+}
+END_TEST
+
+/* What a prepared match keeps to reject most names early. */
+START_TEST(test_probe_fields)
+{
+	struct bc_desc_match mt = { BC_MATCH_GLOB, "[!.]*:*" };
+	struct bc_desc_probe p;
+
+	bc_desc_probe_init(&p, &mt);
+	ck_assert_int_eq(p.b0, -1);
+	ck_assert_int_eq(p.b1, -1);
+	ck_assert_int_eq(p.need, ':');
+	mt = (struct bc_desc_match){ BC_MATCH_GLOB, "a\\*b" };
+	bc_desc_probe_init(&p, &mt);
+	ck_assert_int_eq(p.b0, 'a');
+	ck_assert_int_eq(p.need, -1);
+	mt = (struct bc_desc_match){ BC_MATCH_EXACT, "m" };
+	bc_desc_probe_init(&p, &mt);
+	ck_assert_int_eq(p.b0, 'm');
+	ck_assert_int_eq(p.b1, 0);
+	ck_assert_uint_eq(p.len, 1);
+	mt = (struct bc_desc_match){ BC_MATCH_PREFIX, "x" };
+	bc_desc_probe_init(&p, &mt);
+	ck_assert_int_eq(p.b1, -1);
+	mt = (struct bc_desc_match){ BC_MATCH_PATTERN, "%i/%i" };
+	bc_desc_probe_init(&p, &mt);
+	ck_assert_int_eq(p.b0, -1);
+	ck_assert(p.heads['0' / 64] & (1ULL << ('0' % 64)));
+	ck_assert(!(p.heads['a' / 64] & (1ULL << ('a' % 64))));
+}
+END_TEST
+
 static bool m(enum bc_match_kind kind, const char *value, const char *name,
 	      const char **rest)
 {
@@ -425,6 +499,8 @@ int main(void)
 	tcase_add_test(tc, test_builtins_parse);
 	tcase_add_test(tc, test_legacy_table);
 	tcase_add_test(tc, test_match_kinds);
+	tcase_add_test(tc, test_probe_equals_match);
+	tcase_add_test(tc, test_probe_fields);
 	tcase_add_test(tc, test_match_pattern);
 	tcase_add_test(tc, test_pin_templates);
 	tcase_add_test(tc, test_defaults);

@@ -418,6 +418,107 @@ START_TEST(test_detect_garbage)
 }
 END_TEST
 
+/* More sections than the index keeps on the stack: the same evidence. */
+START_TEST(test_many_sections)
+{
+	struct obj o = { .b = bc_elfb_new(false) };
+	struct bc_detection *det;
+	char name[32];
+	size_t i;
+
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "socket_%zu", i);
+		add_prog(o.b, name, name + 7);
+	}
+	add_maps(o.b, "maps", 2, 20);
+	det = detect(&o);
+	i = find_entry(det, "libbpf-legacy");
+	ck_assert_int_eq(bc_detection__score(det, i), 32);
+	ck_assert_uint_eq(bc_detection__evidence_cnt(det, i), 3);
+	ck_evidence(det, i, "section 'maps' present (+10)");
+	ck_evidence(det, i,
+		    "map record size 20 = section 'maps' 40 bytes / 2 symbols (+20)");
+	/* the first match in file order */
+	ck_evidence(det, i, "section 'socket_0' matches prefix 'socket' (+2)");
+	ck_sorted(det);
+	bc_detection__free(det);
+	bc_elfb_free(o.b);
+}
+END_TEST
+
+static const char multi_yaml[] =
+	"name: multi\n"
+	"maps:\n"
+	"  sections: [ { prefix: m }, { exact: zz } ]\n"
+	"  record: { size: section_div_symbols, symbols: all }\n"
+	"  fields: { type: { offset: 0, size: 4 } }\n"
+	"detect:\n"
+	"  - { record_size: 12, score: 3 }\n"
+	"  - { record_size: 8, score: 5 }\n"
+	"  - { section: { exact: zz }, score: 1 }\n"
+	"  - { section: { exact: zz }, score: 1 }\n";
+
+/*
+ * Several map-section matches, more map sections than the per-detection
+ * symbol counts keep, and one match used twice: file order still rules.
+ */
+START_TEST(test_multi_map_sections)
+{
+	struct obj o = { .b = bc_elfb_new(false) };
+	struct bc_detection *det;
+	char path[64], name[8];
+	size_t i;
+
+	ck_assert_int_eq(register_text(multi_yaml, path, sizeof(path)), 0);
+	for (i = 0; i < 5; i++) {
+		snprintf(name, sizeof(name), "m%zu", i);
+		add_maps(o.b, name, 1, 12);
+	}
+	add_maps(o.b, "zz", 2, 8);
+	det = detect(&o);
+	i = find_entry(det, "multi");
+	ck_assert_int_eq(bc_detection__score(det, i), 3 + 5 + 1 + 1);
+	ck_assert_uint_eq(bc_detection__evidence_cnt(det, i), 4);
+	ck_assert_str_eq(bc_detection__evidence(det, i, 0),
+			 "map record size 12 = section 'm0' 12 bytes / 1 symbol (+3)");
+	ck_assert_str_eq(bc_detection__evidence(det, i, 1),
+			 "map record size 8 = section 'zz' 16 bytes / 2 symbols (+5)");
+	ck_assert_str_eq(bc_detection__evidence(det, i, 2),
+			 "section 'zz' present (+1)");
+	ck_assert_str_eq(bc_detection__evidence(det, i, 3),
+			 "section 'zz' present (+1)");
+	bc_detection__free(det);
+	bc_elfb_free(o.b);
+}
+END_TEST
+
+/* A dialect outside the registry is scored with a plan of its own. */
+START_TEST(test_score_unregistered)
+{
+	struct obj o = { .b = bc_elfb_new(false) };
+	const struct bc_dialect *reg;
+	struct bc_evidence ev = {};
+	struct bc_dialect copy;
+	struct bc_elf *elf;
+
+	add_maps(o.b, "maps", 1, 20);
+	add_prog(o.b, "socket", "s");
+	finish(&o);
+	reg = bc_dialect__find("libbpf-legacy");
+	ck_assert_ptr_nonnull(reg);
+	copy = (struct bc_dialect){ .desc = reg->desc, .ops = reg->ops };
+	ck_assert_int_eq(bc_elf_open(o.buf, o.size, "mem", &elf), 0);
+	ck_assert_int_eq(bc_dialect_score(&copy, elf, &ev), 0);
+	ck_assert_int_eq(ev.score, 10 + 20 + 2);
+	ck_assert_uint_eq(ev.cnt, 3);
+	ck_assert_str_eq(ev.lines[2],
+			 "section 'socket' matches prefix 'socket' (+2)");
+	bc_evidence_free(&ev);
+	bc_elf_close(elf);
+	bc_elfb_free(o.b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("detect");
@@ -433,6 +534,9 @@ int main(void)
 	tcase_add_test(tc, test_register_errors);
 	tcase_add_test(tc, test_detect_file);
 	tcase_add_test(tc, test_detect_garbage);
+	tcase_add_test(tc, test_many_sections);
+	tcase_add_test(tc, test_multi_map_sections);
+	tcase_add_test(tc, test_score_unregistered);
 	suite_add_tcase(s, tc);
 	return bc_test_run(s);
 }
