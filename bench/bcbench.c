@@ -8,6 +8,11 @@
  * loaders are interleaved (the order alternates per round) and each figure
  * is the median of --reps rounds. Peak memory and syscall counts come from
  * one fresh child process per measurement (this program, run with --once).
+ *
+ * Both loaders open the bytes in place under the same contract: libbpf's
+ * bpf_object__open_mem() keeps the caller's buffer, and bpfcompat is asked
+ * to do the same (bc_open_opts.borrow_buf); the buffers outlive every
+ * object opened from them.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -129,7 +134,8 @@ out:
 
 static struct bc_object *bc_open(const struct obj *o)
 {
-	LIBBPF_OPTS(bc_open_opts, opts, .object_name = o->name);
+	LIBBPF_OPTS(bc_open_opts, opts, .object_name = o->name,
+		    .borrow_buf = true);
 
 	return bc_object__open_mem(o->buf[BC], o->size[BC], &opts);
 }

@@ -7,6 +7,9 @@
  * bc_object__load() + bc_object__close() on the legacy-maps object:
  * detection, collection, relocation and the plan, no syscall. One libbpf
  * open is bpf_object__open_mem() + bpf_object__close() on the BTF twin.
+ * Both use the object bytes in place, under one contract: libbpf's
+ * open_mem keeps the caller's buffer, bpfcompat is told to with
+ * bc_open_opts.borrow_buf; the buffer outlives every object.
  *
  * Run plainly, this program runs itself under callgrind once per object
  * and loader ("--child"), with collection on only inside measure_opens():
@@ -48,7 +51,8 @@ static int quiet_lb(enum libbpf_print_level level, const char *fmt,
 
 static int open_bc(void)
 {
-	LIBBPF_OPTS(bc_open_opts, opts, .object_name = "bench");
+	LIBBPF_OPTS(bc_open_opts, opts, .object_name = "bench",
+		    .borrow_buf = true);
 	LIBBPF_OPTS(bc_load_opts, lopts, .dry_run = true);
 	struct bc_object *obj;
 	int err;

@@ -59,25 +59,104 @@ static int open_opts_check(const struct bc_open_opts *opts)
 
 /* ---- model helpers ------------------------------------------------------ */
 
-struct bc_map *bc_object_add_map(struct bc_object *obj, const char *name)
+/*
+ * Maps, programs, the arrays of both and the name hashes live exactly as
+ * long as their object: they are carved from a few chunks freed at close,
+ * not allocated and freed one by one. Chunks double up to a cap, so a big
+ * object needs few.
+ */
+#define BC_CHUNK_MIN	2048
+#define BC_CHUNK_MAX	(64U << 10)
+
+struct bc_chunk {
+	struct bc_chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+static void *object_zalloc(struct bc_object *obj, size_t size)
+{
+	const size_t align = _Alignof(max_align_t);
+	struct bc_chunk *c = obj->chunks;
+	size_t cap;
+	void *p;
+
+	if (size > BC_CHUNK_MAX)
+		return NULL;
+	size = (size + align - 1) & ~(align - 1);
+	if (!c || c->cap - c->used < size) {
+		cap = c ? min(c->cap * 2, (size_t)BC_CHUNK_MAX) : BC_CHUNK_MIN;
+		cap = max(cap, size);
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->next = obj->chunks;
+		c->used = 0;
+		c->cap = cap;
+		obj->chunks = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += size;
+	return memset(p, 0, size);
+}
+
+/* The outgrown array stays in its chunk: at most the size of the last. */
+static void *object_grow(struct bc_object *obj, void *arr, size_t *cap,
+			 size_t need, size_t elem_sz)
+{
+	size_t new_cap;
+	void *p;
+
+	if (need <= *cap)
+		return arr;
+	new_cap = max(max(*cap * 2, (size_t)16), need);
+	if (new_cap > BC_CHUNK_MAX / elem_sz)
+		return NULL;
+	p = object_zalloc(obj, new_cap * elem_sz);
+	if (!p)
+		return NULL;
+	if (*cap)
+		memcpy(p, arr, *cap * elem_sz);
+	*cap = new_cap;
+	return p;
+}
+
+static void object_chunks_free(struct bc_object *obj)
+{
+	struct bc_chunk *c, *next;
+
+	for (c = obj->chunks; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	obj->chunks = NULL;
+}
+
+static struct bc_map *map_add(struct bc_object *obj, const char *name,
+			      bool copy)
 {
 	struct bc_map **maps, *map;
+	char *owned = NULL;
 
 	if (obj->map_cnt >= BC_MAX_MAPS)
 		return bc_err_ptr(-E2BIG);
-	maps = bc_grow(obj->maps, &obj->map_cap, obj->map_cnt + 1,
-		       sizeof(*maps));
+	maps = object_grow(obj, obj->maps, &obj->map_cap, obj->map_cnt + 1,
+			   sizeof(*maps));
 	if (!maps)
 		return bc_err_ptr(-ENOMEM);
 	obj->maps = maps;
-	map = calloc(1, sizeof(*map));
-	if (!map)
-		return bc_err_ptr(-ENOMEM);
-	map->name = bc_strdup(name ? name : "");
-	if (!map->name) {
-		free(map);
+	if (copy) {
+		owned = bc_strdup(name);
+		if (!owned)
+			return bc_err_ptr(-ENOMEM);
+	}
+	map = object_zalloc(obj, sizeof(*map));
+	if (!map) {
+		free(owned);
 		return bc_err_ptr(-ENOMEM);
 	}
+	map->name = copy ? owned : (char *)name;
+	map->elf_names = !copy;
 	map->obj = obj;
 	map->idx = obj->map_cnt;
 	map->inner_idx = -1;
@@ -87,28 +166,45 @@ struct bc_map *bc_object_add_map(struct bc_object *obj, const char *name)
 	return map;
 }
 
-struct bc_prog *bc_object_add_prog(struct bc_object *obj, const char *name,
-				   const char *sec_name)
+struct bc_map *bc_object_add_map(struct bc_object *obj, const char *name)
+{
+	return map_add(obj, name ? name : "", true);
+}
+
+struct bc_map *bc_object_add_elf_map(struct bc_object *obj, const char *name)
+{
+	if (!name)
+		return bc_err_ptr(-EINVAL);
+	return map_add(obj, name, false);
+}
+
+static struct bc_prog *prog_add(struct bc_object *obj, const char *name,
+				const char *sec_name, bool copy)
 {
 	struct bc_prog **progs, *prog;
 
 	if (obj->prog_cnt >= BC_MAX_PROGS)
 		return bc_err_ptr(-E2BIG);
-	progs = bc_grow(obj->progs, &obj->prog_cap, obj->prog_cnt + 1,
-			sizeof(*progs));
+	progs = object_grow(obj, obj->progs, &obj->prog_cap,
+			    obj->prog_cnt + 1, sizeof(*progs));
 	if (!progs)
 		return bc_err_ptr(-ENOMEM);
 	obj->progs = progs;
-	prog = calloc(1, sizeof(*prog));
+	prog = object_zalloc(obj, sizeof(*prog));
 	if (!prog)
 		return bc_err_ptr(-ENOMEM);
-	prog->name = bc_strdup(name ? name : "");
-	prog->sec_name = bc_strdup(sec_name ? sec_name : "");
-	if (!prog->name || !prog->sec_name) {
-		free(prog->name);
-		free(prog->sec_name);
-		free(prog);
-		return bc_err_ptr(-ENOMEM);
+	if (copy) {
+		prog->name = bc_strdup(name);
+		prog->sec_name = bc_strdup(sec_name);
+		if (!prog->name || !prog->sec_name) {
+			free(prog->name);
+			free(prog->sec_name);
+			return bc_err_ptr(-ENOMEM);
+		}
+	} else {
+		prog->name = (char *)name;
+		prog->sec_name = (char *)sec_name;
+		prog->elf_names = true;
 	}
 	prog->obj = obj;
 	prog->idx = obj->prog_cnt;
@@ -117,6 +213,20 @@ struct bc_prog *bc_object_add_prog(struct bc_object *obj, const char *name,
 	prog->fd = -1;
 	progs[obj->prog_cnt++] = prog;
 	return prog;
+}
+
+struct bc_prog *bc_object_add_prog(struct bc_object *obj, const char *name,
+				   const char *sec_name)
+{
+	return prog_add(obj, name ? name : "", sec_name ? sec_name : "", true);
+}
+
+struct bc_prog *bc_object_add_elf_prog(struct bc_object *obj,
+				       const char *name, const char *sec_name)
+{
+	if (!name || !sec_name)
+		return bc_err_ptr(-EINVAL);
+	return prog_add(obj, name, sec_name, false);
 }
 
 int bc_object_add_init(struct bc_object *obj, size_t map_idx, __u32 key,
@@ -176,11 +286,7 @@ void bc_object_plan_reset(struct bc_object *obj)
  * appended and never renamed), so it needs no hook in every place that
  * adds one.
  */
-struct bc_name_index {
-	size_t *slots;		/* entry index + 1; 0 = empty */
-	size_t cap;		/* a power of two, at least twice cnt */
-	size_t cnt;		/* entries [0, cnt) are indexed */
-};
+#define BC_NAMES_WALK_MAX	8
 
 typedef const char *(*name_at_fn)(const struct bc_object *obj, size_t i);
 
@@ -194,13 +300,26 @@ static const char *prog_name_at(const struct bc_object *obj, size_t i)
 	return obj->progs[i]->name;
 }
 
+/*
+ * Eight bytes per step: generated names share long prefixes, and a byte
+ * loop spent more than the lookups. Each step folds the product's high
+ * half down, so every byte reaches the low bits that pick the slot.
+ */
 static size_t name_hash(const char *s)
 {
-	__u64 h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	const __u64 k = 0x9e3779b97f4a7c15ULL;
+	size_t len = strlen(s), i;
+	__u64 h = len * k, w;
 
-	while (*s)
-		h = (h ^ (__u8)*s++) * 0x100000001b3ULL;
-	return h;
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s + i, len - i);
+	h = (h ^ w) * k;
+	return h ^ h >> 32;
 }
 
 /* The slot holding name, or the empty slot where it would go. */
@@ -215,25 +334,22 @@ static size_t *names_slot(const struct bc_name_index *ix,
 	return &ix->slots[i];
 }
 
-static int names_sync(struct bc_name_index **ixp, const struct bc_object *obj,
-		      size_t cnt, name_at_fn name_at)
+/*
+ * Index entries [0, cnt), with room for want. Slot arrays come from the
+ * object's chunks: an outgrown one is left there.
+ */
+static int names_sync(struct bc_name_index *ix, struct bc_object *obj,
+		      size_t cnt, size_t want, name_at_fn name_at)
 {
-	struct bc_name_index *ix = *ixp;
 	size_t cap, *slot;
 
-	if (!ix) {
-		ix = calloc(1, sizeof(*ix));
-		if (!ix)
-			return -ENOMEM;
-		*ixp = ix;
-	}
-	if (cnt * 2 > ix->cap) {
-		for (cap = ix->cap ?: 16; cap < cnt * 2; cap *= 2)
+	if (want * 2 > ix->cap) {
+		for (cap = ix->cap ?: 16; cap < want * 2; cap *= 2)
 			;
-		slot = calloc(cap, sizeof(*slot));
+		slot = cap <= SIZE_MAX / sizeof(*slot) ?
+		       object_zalloc(obj, cap * sizeof(*slot)) : NULL;
 		if (!slot)
 			return -ENOMEM;
-		free(ix->slots);
 		ix->slots = slot;
 		ix->cap = cap;
 		ix->cnt = 0;	/* rebuilt below, in index order */
@@ -246,33 +362,60 @@ static int names_sync(struct bc_name_index **ixp, const struct bc_object *obj,
 	return 0;
 }
 
-/* Index of the first entry called name, -1 if none, -ENOMEM. */
-static ssize_t names_find(struct bc_name_index **ixp,
-			  const struct bc_object *obj, size_t cnt,
+static ssize_t names_walk(const struct bc_object *obj, size_t cnt,
 			  name_at_fn name_at, const char *name)
 {
-	size_t i, *slot;
-	int err;
+	size_t i;
 
-	if (!cnt)	/* no table to probe */
-		return -1;
-	err = names_sync(ixp, obj, cnt, name_at);
-	if (err) {
-		for (i = 0; i < cnt; i++)
-			if (!strcmp(name_at(obj, i), name))
-				return i;
-		return -1;
-	}
-	slot = names_slot(*ixp, obj, name_at, name);
+	for (i = 0; i < cnt; i++)
+		if (!strcmp(name_at(obj, i), name))
+			return i;
+	return -1;
+}
+
+/*
+ * Index of the first entry called name, -1 if none. A few names are
+ * walked: hashing them costs more than comparing them. Without memory for
+ * the hash, the walk answers too.
+ */
+static ssize_t names_find(struct bc_name_index *ix, struct bc_object *obj,
+			  size_t cnt, name_at_fn name_at, const char *name)
+{
+	size_t *slot;
+
+	if (cnt <= BC_NAMES_WALK_MAX ||
+	    names_sync(ix, obj, cnt, cnt, name_at))
+		return names_walk(obj, cnt, name_at, name);
+	slot = names_slot(ix, obj, name_at, name);
 	return *slot ? (ssize_t)*slot - 1 : -1;
 }
 
-static void names_free(struct bc_name_index *ix)
+/*
+ * Collection knows how many maps or programs a section holds before it
+ * adds them: the arrays and the hash are sized once, not grown as they
+ * fill. Only a hint: without memory, adding grows them as usual.
+ */
+void bc_object_reserve(struct bc_object *obj, size_t maps, size_t progs)
 {
-	if (!ix)
-		return;
-	free(ix->slots);
-	free(ix);
+	size_t want;
+	void *arr;
+
+	want = obj->map_cnt + min(maps, (size_t)BC_MAX_MAPS);
+	arr = object_grow(obj, obj->maps, &obj->map_cap, want,
+			  sizeof(*obj->maps));
+	if (arr)
+		obj->maps = arr;
+	if (maps && want > BC_NAMES_WALK_MAX)
+		names_sync(&obj->map_names, obj, obj->map_cnt, want,
+			   map_name_at);
+	want = obj->prog_cnt + min(progs, (size_t)BC_MAX_PROGS);
+	arr = object_grow(obj, obj->progs, &obj->prog_cap, want,
+			  sizeof(*obj->progs));
+	if (arr)
+		obj->progs = arr;
+	if (progs && want > BC_NAMES_WALK_MAX)
+		names_sync(&obj->prog_names, obj, obj->prog_cnt, want,
+			   prog_name_at);
 }
 
 /* The hashes are a cache: a lookup keeps the object logically const. */
@@ -282,7 +425,7 @@ struct bc_map *bc_object_map_by_name(const struct bc_object *obj,
 	struct bc_object *o = (struct bc_object *)obj;
 	ssize_t i;
 
-	i = names_find(&o->map_names, obj, obj->map_cnt, map_name_at, name);
+	i = names_find(&o->map_names, o, obj->map_cnt, map_name_at, name);
 	return i < 0 ? NULL : obj->maps[i];
 }
 
@@ -292,8 +435,7 @@ struct bc_prog *bc_object_prog_by_name(const struct bc_object *obj,
 	struct bc_object *o = (struct bc_object *)obj;
 	ssize_t i;
 
-	i = names_find(&o->prog_names, obj, obj->prog_cnt, prog_name_at,
-		       name);
+	i = names_find(&o->prog_names, o, obj->prog_cnt, prog_name_at, name);
 	return i < 0 ? NULL : obj->progs[i];
 }
 
@@ -364,17 +506,22 @@ static const char *path_basename(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Takes ownership of buf in every case. */
-static struct bc_object *object_new(void *buf, size_t size, const char *path)
+/*
+ * owned is buf when the object is to free it (taken over in every case),
+ * NULL when buf is the caller's.
+ */
+static struct bc_object *object_new(const void *buf, void *owned, size_t size,
+				    const char *path)
 {
 	struct bc_object *obj;
 
 	obj = calloc(1, sizeof(*obj));
 	if (!obj) {
-		free(buf);
+		free(owned);
 		return NULL;
 	}
 	obj->buf = buf;
+	obj->buf_owned = owned;
 	obj->size = size;
 	obj->path = bc_strdup(path);
 	obj->name = bc_strdup(path_basename(path));
@@ -565,7 +712,7 @@ struct bc_object *bc_object__open_file(const char *path,
 	err = err ?: read_file(path, &buf, &size);
 	if (err)
 		return bc_err_ptr(err);
-	obj = object_new(buf, size, path);
+	obj = object_new(buf, buf, size, path);
 	if (!obj)
 		return bc_err_ptr(-ENOMEM);
 	return object_open(obj, opts);
@@ -590,11 +737,15 @@ struct bc_object *bc_object__open_mem(const void *buf, size_t size,
 		return bc_err_ptr(-EFBIG);
 	}
 	name = OPTS_GET(opts, object_name, NULL);
-	copy = malloc(size);
-	if (!copy)
-		return bc_err_ptr(-ENOMEM);
-	memcpy(copy, buf, size);
-	obj = object_new(copy, size, name ? name : "mem");
+	copy = NULL;
+	if (!OPTS_GET(opts, borrow_buf, false)) {
+		copy = malloc(size);
+		if (!copy)
+			return bc_err_ptr(-ENOMEM);
+		memcpy(copy, buf, size);
+		buf = copy;
+	}
+	obj = object_new(buf, copy, size, name ? name : "mem");
 	if (!obj)
 		return bc_err_ptr(-ENOMEM);
 	return object_open(obj, opts);
@@ -608,13 +759,14 @@ static void map_free(struct bc_map *map)
 		return;
 	if (map->fd >= 0)
 		close(map->fd);
-	free(map->name);
-	free(map->sec_name);
-	free(map->sym_name);
+	if (!map->elf_names) {
+		free(map->name);
+		free(map->sec_name);
+		free(map->sym_name);
+	}
 	free(map->init);
 	bc_attrs_free(map->attrs, map->attr_cnt);
 	free(map->pin_path);
-	free(map);
 }
 
 static void prog_free(struct bc_prog *prog)
@@ -623,15 +775,17 @@ static void prog_free(struct bc_prog *prog)
 		return;
 	if (prog->fd >= 0)
 		close(prog->fd);
-	free(prog->name);
-	free(prog->sec_name);
-	free(prog->insns);
+	if (!prog->elf_names) {
+		free(prog->name);
+		free(prog->sec_name);
+	}
+	if (!prog->elf_insns)
+		free(prog->insns);
 	free(prog->attach_target);
 	bc_attrs_free(prog->params, prog->param_cnt);
 	free(prog->linked);
 	free(prog->fixups);
 	free(prog->log);
-	free(prog);
 }
 
 void bc_object__close(struct bc_object *obj)
@@ -648,21 +802,18 @@ void bc_object__close(struct bc_object *obj)
 	bc_btf_release(obj);
 	for (i = 0; i < obj->prog_cnt; i++)
 		prog_free(obj->progs[i]);
-	free(obj->progs);
 	for (i = 0; i < obj->map_cnt; i++)
 		map_free(obj->maps[i]);
-	free(obj->maps);
 	free(obj->inits);
 	bc_plan_drop_pending(obj);
 	bc_object_plan_reset(obj);
 	free(obj->plan);
-	names_free(obj->map_names);
-	names_free(obj->prog_names);
 	bc_attrs_free(obj->params, obj->param_cnt);
 	bc_findings_free(obj);
 	free(obj->license);
+	object_chunks_free(obj);
 	bc_elf_close(obj->elf);
-	free(obj->buf);
+	free(obj->buf_owned);
 	free(obj->path);
 	free(obj->name);
 	free(obj);

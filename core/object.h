@@ -59,6 +59,10 @@ struct bc_map {
 	/* Bind to every loaded program (BPF_PROG_BIND_MAP), as libbpf does
 	 * with .rodata; a refusal is only a warning. */
 	bool bind_progs;
+
+	/* name, sec_name and sym_name are strings of obj->elf, not owned
+	 * (bc_object_add_elf_map()): never free them. */
+	bool elf_names;
 };
 
 enum bc_fixup_kind {
@@ -81,7 +85,8 @@ struct bc_prog {
 	char *sec_name;
 	int sec_idx;
 	__u64 sec_off;			/* byte offset of the entry in sec */
-	struct bpf_insn *insns;		/* the entry's own code, host order */
+	struct bpf_insn *insns;		/* the entry's own code, host order;
+					 * read only (see elf_insns) */
 	size_t insn_cnt;
 
 	__u32 type;			/* enum bpf_prog_type */
@@ -122,6 +127,11 @@ struct bc_prog {
 	 * dialect rule per program); otherwise obj->kversion. */
 	__u32 kversion;
 	bool kversion_set;
+
+	/* name and sec_name are strings of obj->elf; insns is the section's
+	 * own bytes (read only). Not owned: obj->elf outlives the program. */
+	bool elf_names;
+	bool elf_insns;
 };
 
 enum bc_init_kind {
@@ -140,7 +150,8 @@ struct bc_init {
 struct bc_object {
 	char *path;			/* as given, or the object name for mem */
 	char *name;			/* basename */
-	void *buf;			/* owned copy of the object bytes */
+	const void *buf;		/* the object bytes */
+	void *buf_owned;		/* buf if the object owns it, else NULL */
 	size_t size;
 	char sha1[41];
 	struct bc_elf *elf;		/* kept for the object's lifetime */
@@ -190,13 +201,28 @@ struct bc_object {
 
 	/* Name -> index hashes of maps[] and progs[] (core/object.c): the
 	 * first of equal names wins, as in a walk. */
-	struct bc_name_index *map_names, *prog_names;
+	struct bc_name_index {
+		size_t *slots;		/* entry index + 1; 0 = empty */
+		size_t cap;		/* a power of two, >= twice cnt */
+		size_t cnt;		/* entries [0, cnt) are indexed */
+	} map_names, prog_names;
+
+	/* Storage of every bc_map and bc_prog, of maps[] and progs[] and of
+	 * the name hashes, freed at close: never free() one of them. */
+	struct bc_chunk *chunks;
 };
 
 /* Model construction helpers (core/object.c). All return NULL on ENOMEM. */
 struct bc_map *bc_object_add_map(struct bc_object *obj, const char *name);
+/* The same for a name that is a string of obj->elf: kept, not copied. */
+struct bc_map *bc_object_add_elf_map(struct bc_object *obj, const char *name);
 struct bc_prog *bc_object_add_prog(struct bc_object *obj, const char *name,
 				   const char *sec_name);
+/* The same for names that are strings of obj->elf: kept, not copied. */
+struct bc_prog *bc_object_add_elf_prog(struct bc_object *obj,
+				       const char *name, const char *sec_name);
+/* Room for that many more maps and programs (a hint: never fails). */
+void bc_object_reserve(struct bc_object *obj, size_t maps, size_t progs);
 int bc_object_add_init(struct bc_object *obj, size_t map_idx, __u32 key,
 		       enum bc_init_kind kind, size_t target);
 int bc_object_plan_add(struct bc_object *obj, const char *fmt, ...)

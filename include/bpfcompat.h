@@ -141,9 +141,16 @@ struct bc_open_opts {
 	 * input, an unknown dialect or ENOMEM still fail it.
 	 */
 	bool check;
+	/*
+	 * bc_object__open_mem() only: use buf in place instead of copying
+	 * it, as libbpf's bpf_object__open_mem() does. The caller keeps buf
+	 * valid and unchanged until bc_object__close(), which never frees
+	 * it. Ignored by bc_object__open_file().
+	 */
+	bool borrow_buf;
 	size_t :0;
 };
-#define bc_open_opts__last_field check
+#define bc_open_opts__last_field borrow_buf
 
 BC_API struct bc_object *bc_object__open_file(const char *path,
 					      const struct bc_open_opts *opts);

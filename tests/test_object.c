@@ -154,6 +154,78 @@ START_TEST(test_open_mem_model)
 }
 END_TEST
 
+/*
+ * borrow_buf: the object reads the caller's bytes in place and close does
+ * not free them. The bytes sit inside a bigger block, so a free() of that
+ * pointer would abort; at offset 1 they are misaligned for instructions.
+ */
+static void open_borrowed(size_t at)
+{
+	BC_OPTS(bc_open_opts, opts, .dialect = "libbpf-legacy",
+		.borrow_buf = true);
+	BC_OPTS(bc_load_opts, lopts, .dry_run = true);
+	const unsigned char *insns;
+	struct bc_object *obj;
+	struct bc_elfb *b;
+	char *block, *mine;
+	size_t size;
+	void *buf = legacy_obj(&b, &size);
+
+	block = malloc(size + 16);
+	ck_assert_ptr_nonnull(block);
+	mine = block + at;
+	memcpy(mine, buf, size);
+	obj = bc_object__open_mem(mine, size, &opts);
+	ck_assert_ptr_nonnull(obj);
+	ck_assert_uint_eq(bc_object__map_cnt(obj), 2);
+	ck_assert_str_eq(bc_map__name(bc_object__map(obj, 1)), "m2");
+	ck_assert_str_eq(bc_prog__name(bc_object__prog(obj, 0)), "prog");
+	ck_assert_str_eq(bc_prog__section(bc_object__prog(obj, 0)), "socket");
+	insns = bc_prog__insns(bc_object__prog(obj, 0));
+	ck_assert_ptr_nonnull(insns);
+	ck_assert_uint_eq(insns[0], 0xb7);
+	ck_assert_uint_eq(insns[8], 0x95);
+	ck_assert_int_eq(bc_object__load(obj, &lopts), 0);
+	bc_object__close(obj);
+	/* Nothing wrote into the borrowed bytes. */
+	ck_assert_mem_eq(mine, buf, size);
+	free(block);
+	bc_elfb_free(b);
+}
+
+START_TEST(test_open_mem_borrowed)
+{
+	open_borrowed(8);
+	open_borrowed(1);
+}
+END_TEST
+
+/* Without the opt-in the object owns a copy: the caller may reuse buf. */
+START_TEST(test_open_mem_copies)
+{
+	BC_OPTS(bc_open_opts, opts, .dialect = "libbpf-legacy");
+	struct bc_object *obj;
+	struct bc_elfb *b;
+	char *mine;
+	size_t size;
+	void *buf = legacy_obj(&b, &size);
+
+	mine = malloc(size);
+	ck_assert_ptr_nonnull(mine);
+	memcpy(mine, buf, size);
+	obj = bc_object__open_mem(mine, size, &opts);
+	ck_assert_ptr_nonnull(obj);
+	memset(mine, 0xff, size);
+	free(mine);
+	ck_assert_str_eq(bc_prog__name(bc_object__prog(obj, 0)), "prog");
+	ck_assert_str_eq(bc_map__name(bc_object__map(obj, 0)), "m1");
+	ck_assert_uint_eq(((const unsigned char *)
+			   bc_prog__insns(bc_object__prog(obj, 0)))[0], 0xb7);
+	bc_object__close(obj);
+	bc_elfb_free(b);
+}
+END_TEST
+
 START_TEST(test_open_file)
 {
 	char dir[] = "/tmp/bc-object-XXXXXX", path[256];
@@ -323,6 +395,57 @@ START_TEST(test_null_getters)
 }
 END_TEST
 
+/*
+ * The name index: a walk for a few names, a hash past that, sized ahead
+ * by bc_object_reserve() or grown; the first of equal names wins in both.
+ */
+static void add_named(struct bc_object *obj, int cnt, bool reserve)
+{
+	char name[32];
+	int i;
+
+	if (reserve)
+		bc_object_reserve(obj, cnt, cnt);
+	for (i = 0; i < cnt; i++) {
+		snprintf(name, sizeof(name), "entry_with_a_long_name_%d",
+			 i % 50);
+		ck_assert_ptr_nonnull(bc_object_add_map(obj, name));
+		ck_assert_ptr_nonnull(bc_object_add_prog(obj, name, "s"));
+		/* A lookup after every add, as collection does. */
+		ck_assert_ptr_eq(bc_object_map_by_name(obj, name),
+				 obj->maps[i % 50]);
+		ck_assert_ptr_eq(bc_object_prog_by_name(obj, name),
+				 obj->progs[i % 50]);
+	}
+	ck_assert_ptr_null(bc_object_map_by_name(obj, "entry"));
+	ck_assert_ptr_null(bc_object_prog_by_name(obj, "nope"));
+}
+
+START_TEST(test_name_index)
+{
+	struct bc_object *obj;
+	bool reserve;
+
+	for (reserve = false; ; reserve = true) {
+		obj = calloc(1, sizeof(*obj));
+		ck_assert_ptr_nonnull(obj);
+		add_named(obj, 120, reserve);
+		ck_assert_uint_eq(obj->map_cnt, 120);
+		ck_assert_str_eq(obj->progs[119]->name,
+				 "entry_with_a_long_name_19");
+		bc_object__close(obj);
+		if (reserve)
+			break;
+	}
+	/* A hint past the limits is capped, not an error. */
+	obj = calloc(1, sizeof(*obj));
+	ck_assert_ptr_nonnull(obj);
+	bc_object_reserve(obj, SIZE_MAX, SIZE_MAX);
+	add_named(obj, 3, false);
+	bc_object__close(obj);
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	__u32 t;
@@ -356,6 +479,8 @@ int main(void)
 	tcase_add_test(tc, test_opts_extra_bytes);
 	tcase_add_test(tc, test_opts_older_caller);
 	tcase_add_test(tc, test_open_mem_model);
+	tcase_add_test(tc, test_open_mem_borrowed);
+	tcase_add_test(tc, test_open_mem_copies);
 	tcase_add_test(tc, test_open_file);
 	tcase_add_test(tc, test_unknown_dialect);
 	tcase_add_test(tc, test_undetectable);
@@ -363,6 +488,7 @@ int main(void)
 	tcase_add_test(tc, test_model_helpers);
 	tcase_add_test(tc, test_null_getters);
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_name_index);
 	suite_add_tcase(s, tc);
 	return bc_test_run(s);
 }
