@@ -17,6 +17,11 @@
 #include "object.h"
 
 #define BC_LICENSE_MAX	127
+#define BC_MAP_REC_SMALL	128
+#define BC_MAP_FIELDS_SMALL	32
+#define BC_MAP_RECS_SMALL	16
+#define BC_FUNCS_SMALL		32
+#define BC_HOST_BIG_ENDIAN	(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
 
 static const struct bc_desc *obj_desc(const struct bc_object *obj)
 {
@@ -124,6 +129,9 @@ struct map_sec {
 	const char *rest;		/* name past the matched prefix */
 	struct map_rec *recs;
 	size_t cnt;
+	size_t small_cnt;		/* recs is the caller's, of this size */
+	/* Per descriptor field: its u32_fields[] index, or -1. */
+	signed char *dst;
 };
 
 static bool map_sym_counts(const struct bc_desc_maps *dm,
@@ -144,32 +152,51 @@ static int rec_cmp(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+static void rec_set(struct map_rec *r, const struct bc_elf_sym *sym)
+{
+	*r = (struct map_rec){ .sym = sym, .off = sym->value,
+			       .size = sym->size };
+}
+
+/*
+ * The section's map symbols by offset, in ms->recs: the caller's small
+ * array if they fit (one walk), else an allocated one (a second walk).
+ */
 static int map_sec_syms(struct map_sec *ms)
 {
 	const struct bc_desc_maps *dm = &obj_desc(ms->obj)->maps;
 	const struct bc_elf *elf = ms->obj->elf;
 	size_t i, n = 0;
 
-	for (i = 1; i < elf->sym_cnt; i++)
-		if (map_sym_counts(dm, &elf->syms[i], ms->sec->idx))
-			n++;
+	for (i = 1; i < elf->sym_cnt; i++) {
+		if (!map_sym_counts(dm, &elf->syms[i], ms->sec->idx))
+			continue;
+		if (n < ms->small_cnt)
+			rec_set(&ms->recs[n], &elf->syms[i]);
+		n++;
+	}
 	if (n > BC_MAX_MAPS) {
 		pr_warn("collect: %s: section '%s': %zu map symbols exceed the limit of %u\n",
 			ms->obj->path, ms->sec->name, n, BC_MAX_MAPS);
 		return -E2BIG;
 	}
-	ms->recs = calloc(n ? n : 1, sizeof(*ms->recs));
-	if (!ms->recs)
-		return -ENOMEM;
-	for (i = 1; i < elf->sym_cnt; i++) {
-		if (!map_sym_counts(dm, &elf->syms[i], ms->sec->idx))
-			continue;
-		ms->recs[ms->cnt].sym = &elf->syms[i];
-		ms->recs[ms->cnt].off = elf->syms[i].value;
-		ms->recs[ms->cnt].size = elf->syms[i].size;
-		ms->cnt++;
+	bc_object_reserve(ms->obj, n, 0);
+	if (n > ms->small_cnt) {
+		ms->recs = malloc(n * sizeof(*ms->recs));
+		if (!ms->recs)
+			return -ENOMEM;
+		for (i = 1, n = 0; i < elf->sym_cnt; i++)
+			if (map_sym_counts(dm, &elf->syms[i], ms->sec->idx))
+				rec_set(&ms->recs[n++], &elf->syms[i]);
 	}
-	qsort(ms->recs, ms->cnt, sizeof(*ms->recs), rec_cmp);
+	ms->cnt = n;
+	/* Compilers emit symbols in offset order: sort only if they are not. */
+	for (i = 1; i < n; i++) {
+		if (ms->recs[i].off < ms->recs[i - 1].off) {
+			qsort(ms->recs, n, sizeof(*ms->recs), rec_cmp);
+			break;
+		}
+	}
 	return 0;
 }
 
@@ -366,11 +393,39 @@ static int set_u32(struct map_sec *ms, struct bc_map *map,
 	return 0;
 }
 
-static int set_field(struct map_sec *ms, struct bc_map *map,
-		     const struct bc_desc_field *f, const unsigned char *p)
+/* Generic 32-bit fields by descriptor name. */
+static const struct {
+	const char *name;
+	size_t off;
+} u32_fields[] = {
+	{ "type", offsetof(struct bc_map, type) },
+	{ "key_size", offsetof(struct bc_map, key_size) },
+	{ "value_size", offsetof(struct bc_map, value_size) },
+	{ "max_entries", offsetof(struct bc_map, max_entries) },
+	{ "flags", offsetof(struct bc_map, map_flags) },
+	{ "numa_node", offsetof(struct bc_map, numa_node) },
+	{ "pinning", offsetof(struct bc_map, pinning) },
+};
+
+/* The u32_fields[] index of a descriptor field name, or -1. */
+static signed char u32_field(const char *n)
 {
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(u32_fields); i++)
+		if (u32_fields[i].name[0] == n[0] &&
+		    !strcmp(u32_fields[i].name, n))
+			return i;
+	return -1;
+}
+
+static int set_field(struct map_sec *ms, struct bc_map *map, size_t fi,
+		     const unsigned char *p)
+{
+	const struct bc_desc_field *f = &obj_desc(ms->obj)->maps.fields[fi];
 	bool be = ms->obj->elf->big_endian;
 	const char *n = f->name;
+	int dst = ms->dst[fi];
 	char num[24];
 	__u64 v;
 
@@ -389,20 +444,9 @@ static int set_field(struct map_sec *ms, struct bc_map *map,
 				   (const char *)p);
 	}
 	v = read_uint(p, f->size, be);
-	if (!strcmp(n, "type"))
-		return set_u32(ms, map, f, v, &map->type);
-	if (!strcmp(n, "key_size"))
-		return set_u32(ms, map, f, v, &map->key_size);
-	if (!strcmp(n, "value_size"))
-		return set_u32(ms, map, f, v, &map->value_size);
-	if (!strcmp(n, "max_entries"))
-		return set_u32(ms, map, f, v, &map->max_entries);
-	if (!strcmp(n, "flags"))
-		return set_u32(ms, map, f, v, &map->map_flags);
-	if (!strcmp(n, "numa_node"))
-		return set_u32(ms, map, f, v, &map->numa_node);
-	if (!strcmp(n, "pinning"))
-		return set_u32(ms, map, f, v, &map->pinning);
+	if (dst >= 0)
+		return set_u32(ms, map, f, v,
+			       (__u32 *)((char *)map + u32_fields[dst].off));
 	if (!strcmp(n, "map_extra")) {
 		map->map_extra = v;
 		return 0;
@@ -426,15 +470,19 @@ static int map_fields(struct map_sec *ms, struct bc_map *map,
 {
 	const struct bc_desc_maps *dm = &obj_desc(ms->obj)->maps;
 	const unsigned char *rec = rec_bytes(ms, r);
-	unsigned char *buf;
+	unsigned char small[BC_MAP_REC_SMALL], *buf = small;
 	size_t i, len = max(r->size, (__u64)dm->layout_size);
 	int err = 0;
 
-	buf = calloc(1, len ? len : 1);
-	if (!buf)
-		return -ENOMEM;
+	/* Legacy definitions are 20-40 bytes: no allocation for those. */
+	if (len > sizeof(small)) {
+		buf = malloc(len);
+		if (!buf)
+			return -ENOMEM;
+	}
 	if (r->size)
 		memcpy(buf, rec, r->size);
+	memset(buf + r->size, 0, len - r->size);
 	for (i = 0; i < dm->field_cnt && !err; i++) {
 		const struct bc_desc_field *f = &dm->fields[i];
 
@@ -451,9 +499,10 @@ static int map_fields(struct map_sec *ms, struct bc_map *map,
 			      -BC_ERRNO__FORMAT;
 			break;
 		}
-		err = set_field(ms, map, f, buf + f->offset);
+		err = set_field(ms, map, i, buf + f->offset);
 	}
-	free(buf);
+	if (buf != small)
+		free(buf);
 	return err;
 }
 
@@ -526,7 +575,7 @@ static int map_new(struct map_sec *ms, struct map_rec *r)
 				 sec, name, r->off, "duplicate map name") ?:
 		       -BC_ERRNO__FORMAT;
 	}
-	map = bc_object_add_map(ms->obj, name);
+	map = bc_object_add_elf_map(ms->obj, name);
 	if (!map)
 		return -errno;
 	r->map_idx = map->idx;
@@ -534,10 +583,8 @@ static int map_new(struct map_sec *ms, struct map_rec *r)
 	map->sec_idx = ms->sec->idx;
 	map->sec_off = r->off;
 	map->def_size = r->size;
-	map->sec_name = bc_strdup(sec);
-	map->sym_name = r->sym ? bc_strdup(r->sym->name) : NULL;
-	if (!map->sec_name || (r->sym && !map->sym_name))
-		return -ENOMEM;
+	map->sec_name = (char *)sec;
+	map->sym_name = r->sym ? (char *)r->sym->name : NULL;
 	err = map_fields(ms, map, r);
 	return err ?: map_trailing(ms, map, r);
 }
@@ -581,17 +628,35 @@ static bool maps_sec_match(const struct bc_desc_maps *dm, const char *name,
 static int collect_map_sec(struct bc_object *obj, const struct bc_elf_sec *sec,
 			   const char *rest)
 {
-	struct map_sec ms = { .obj = obj, .sec = sec, .rest = rest };
+	const struct bc_desc_maps *dm = &obj_desc(obj)->maps;
+	struct map_rec recs[BC_MAP_RECS_SMALL];
+	struct map_sec ms = {
+		.obj = obj, .sec = sec, .rest = rest,
+		.recs = recs, .small_cnt = ARRAY_SIZE(recs),
+	};
+	signed char dst[BC_MAP_FIELDS_SMALL];
 	size_t i;
 	int err;
 
+	/* Field names are resolved once per section, not per record. */
+	ms.dst = dst;
+	if (dm->field_cnt > ARRAY_SIZE(dst)) {
+		ms.dst = malloc(dm->field_cnt);
+		if (!ms.dst)
+			return -ENOMEM;
+	}
+	for (i = 0; i < dm->field_cnt; i++)
+		ms.dst[i] = u32_field(dm->fields[i].name);
 	err = map_recs(&ms);
 	for (i = 0; !err && i < ms.cnt; i++)
 		err = bc_check_survive(obj, map_new(&ms, &ms.recs[i]));
 	/* A record that failed in check mode made no map to link. */
 	for (i = 0; !err && !obj->checking && i < ms.cnt; i++)
 		err = map_inner(&ms, &ms.recs[i]);
-	free(ms.recs);
+	if (ms.recs != recs)
+		free(ms.recs);
+	if (ms.dst != dst)
+		free(ms.dst);
 	return err;
 }
 
@@ -658,12 +723,12 @@ static int collect_user_maps(struct bc_object *obj)
 
 /* ---- global data ------------------------------------------------------ */
 
+/* name is base or base.suffix; most names differ in their first bytes. */
 static bool sec_is(const char *name, const char *base)
 {
-	size_t len = strlen(base);
-
-	return !strncmp(name, base, len) &&
-	       (name[len] == '\0' || name[len] == '.');
+	while (*base && *name == *base)
+		name++, base++;
+	return !*base && (*name == '\0' || *name == '.');
 }
 
 static enum bc_map_kind data_kind(const struct bc_elf_sec *sec, bool *ok)
@@ -898,6 +963,30 @@ static int prog_setup(struct prog_sec *ps, struct bc_prog *prog)
 	return classify(ps->obj, prog, rule, ps->rest ? ps->rest : "");
 }
 
+/*
+ * Code in host byte order, aligned for struct bpf_insn, is used where it
+ * lies: the ELF bytes outlive the program and nothing writes through
+ * prog->insns (relocation copies it into prog->linked). Other code is
+ * copied and converted.
+ */
+static int prog_insns(struct prog_sec *ps, struct bc_prog *prog, __u64 off)
+{
+	const struct bc_elf *elf = ps->obj->elf;
+	const char *p = (const char *)ps->sec->data + off;
+
+	if (elf->big_endian == BC_HOST_BIG_ENDIAN &&
+	    !((uintptr_t)p % _Alignof(struct bpf_insn))) {
+		prog->insns = (struct bpf_insn *)p;
+		prog->elf_insns = true;
+		return 0;
+	}
+	prog->insns = malloc(prog->insn_cnt * sizeof(*prog->insns));
+	if (!prog->insns)
+		return -ENOMEM;
+	bc_elf_copy_insns(elf, ps->sec, off, prog->insn_cnt, prog->insns);
+	return 0;
+}
+
 static int prog_new(struct prog_sec *ps, const char *name, __u64 off,
 		    __u64 size)
 {
@@ -930,7 +1019,7 @@ static int prog_new(struct prog_sec *ps, const char *name, __u64 off,
 				 ps->name, name, off, "duplicate program name") ?:
 		       -BC_ERRNO__FORMAT;
 	}
-	prog = bc_object_add_prog(ps->obj, name, ps->name);
+	prog = bc_object_add_elf_prog(ps->obj, name, ps->name);
 	if (!prog) {
 		if (errno == E2BIG)
 			pr_warn("collect: %s: section '%s': more than %u programs\n",
@@ -940,12 +1029,8 @@ static int prog_new(struct prog_sec *ps, const char *name, __u64 off,
 	prog->sec_idx = ps->sec->idx;
 	prog->sec_off = off;
 	prog->autoload = ps->autoload;
-	prog->insns = calloc(cnt, sizeof(*prog->insns));
-	if (!prog->insns)
-		return -ENOMEM;
-	bc_elf_copy_insns(ps->obj->elf, ps->sec, off, cnt, prog->insns);
 	prog->insn_cnt = cnt;
-	return prog_setup(ps, prog);
+	return prog_insns(ps, prog, off) ?: prog_setup(ps, prog);
 }
 
 /* First STB_GLOBAL symbol in the section: at offset 0 if at0, any else. */
@@ -975,22 +1060,60 @@ static int sym_cmp(const void *a, const void *b)
 	return x->value < y->value ? -1 : x->value > y->value;
 }
 
-static int progs_by_symbols(struct prog_sec *ps)
+static bool sec_func(const struct prog_sec *ps, const struct bc_elf_sym *s)
+{
+	return s->shndx == ps->sec->idx && s->type == STT_FUNC;
+}
+
+/*
+ * The section's functions by offset, in *funcs: small if they fit (one
+ * walk), else an allocated array (a second walk). Returns their count.
+ */
+static ssize_t sec_funcs(const struct prog_sec *ps,
+			 const struct bc_elf_sym ***funcs,
+			 const struct bc_elf_sym **small, size_t small_cnt)
 {
 	const struct bc_elf *elf = ps->obj->elf;
-	const struct bc_elf_sym **funcs;
-	const char *name;
+	const struct bc_elf_sym **f = small;
 	size_t i, n = 0;
+
+	for (i = 1; i < elf->sym_cnt; i++) {
+		if (!sec_func(ps, &elf->syms[i]))
+			continue;
+		if (n < small_cnt)
+			f[n] = &elf->syms[i];
+		n++;
+	}
+	if (n > small_cnt) {
+		f = malloc(n * sizeof(*f));
+		if (!f)
+			return -ENOMEM;
+		for (i = 1, n = 0; i < elf->sym_cnt; i++)
+			if (sec_func(ps, &elf->syms[i]))
+				f[n++] = &elf->syms[i];
+	}
+	bc_object_reserve(ps->obj, 0, n);
+	/* Compilers emit symbols in offset order: sort only if they are not. */
+	for (i = 1; i < n; i++) {
+		if (f[i]->value < f[i - 1]->value) {
+			qsort(f, n, sizeof(*f), sym_cmp);
+			break;
+		}
+	}
+	*funcs = f;
+	return n;
+}
+
+static int progs_by_symbols(struct prog_sec *ps)
+{
+	const struct bc_elf_sym *small[BC_FUNCS_SMALL], **funcs;
+	const char *name;
+	ssize_t i, n;
 	int err = 0;
 
-	funcs = calloc(elf->sym_cnt, sizeof(*funcs));
-	if (!funcs)
-		return -ENOMEM;
-	for (i = 1; i < elf->sym_cnt; i++)
-		if (elf->syms[i].shndx == ps->sec->idx &&
-		    elf->syms[i].type == STT_FUNC)
-			funcs[n++] = &elf->syms[i];
-	qsort(funcs, n, sizeof(*funcs), sym_cmp);
+	n = sec_funcs(ps, &funcs, small, ARRAY_SIZE(small));
+	if (n < 0)
+		return n;
 	for (i = 0; i < n && !err; i++) {
 		if (funcs[i]->bind == STB_LOCAL &&
 		    obj_desc(ps->obj)->progs.reject_static) {
@@ -1007,7 +1130,8 @@ static int progs_by_symbols(struct prog_sec *ps)
 		err = prog_new(ps, funcs[i]->name, funcs[i]->value,
 			       funcs[i]->size);
 	}
-	free(funcs);
+	if (funcs != small)
+		free(funcs);
 	if (err || n)
 		return err;
 	/* Hand-written or stripped code: the section is one program. */

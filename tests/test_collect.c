@@ -47,8 +47,9 @@ static int collect(const void *buf, size_t size, const char *name,
 	int err;
 
 	ck_assert_ptr_nonnull(obj);
-	obj->buf = malloc(size);
-	memcpy(obj->buf, buf, size);
+	obj->buf_owned = malloc(size);
+	memcpy(obj->buf_owned, buf, size);
+	obj->buf = obj->buf_owned;
 	obj->size = size;
 	obj->path = strdup(name);
 	obj->name = strdup(name);
@@ -480,6 +481,91 @@ START_TEST(test_big_endian_maps)
 	ck_assert_uint_eq(bc_map__max_entries(bc_object__map(obj, 0)), 10);
 	ck_assert_str_eq(bc_map__name(bc_object__map(obj, 1)), "second");
 	ck_assert_uint_eq(bc_map__key_size(bc_object__map(obj, 1)), 8);
+	/* Foreign-order code is copied in host order, not used in place. */
+	ck_assert(!obj->progs[0]->elf_insns);
+	ck_assert_uint_eq(obj->progs[0]->insns[0].code, 0xb7);
+	ck_assert_uint_eq(obj->progs[0]->insns[1].code, 0x95);
+	bc_object__close(obj);
+	bc_elfb_free(b);
+}
+END_TEST
+
+#define MANY_MAPS	20	/* past the on-stack record array */
+#define MANY_PROGS	40	/* past the on-stack function array */
+
+/* Symbols in reverse offset order; dup, if >= 0, renames the last map. */
+static struct bc_elfb *many_entries(int dup)
+{
+	unsigned char defs[MANY_MAPS * 20] = { 0 }, code[MANY_PROGS * 16];
+	struct bc_elfb *b = bc_elfb_new(false);
+	char name[32];
+	int sec, i;
+
+	for (i = 0; i < MANY_PROGS; i++) {
+		bc_elfb_insn(code + i * 16, false, 0xb7, 0, 0, 0, i);
+		bc_elfb_insn(code + i * 16 + 8, false, 0x95, 0, 0, 0, 0);
+	}
+	sec = bc_elfb_add_sec(b, "socket", SHT_PROGBITS,
+			      SHF_ALLOC | SHF_EXECINSTR, code, sizeof(code));
+	for (i = MANY_PROGS - 1; i >= 0; i--) {
+		snprintf(name, sizeof(name), "prog_%d", i);
+		bc_elfb_add_sym(b, name, sec, i * 16, 16, STT_FUNC,
+				STB_GLOBAL);
+	}
+	for (i = 0; i < MANY_MAPS; i++) {
+		put32(defs + i * 20, BPF_MAP_TYPE_ARRAY, false);
+		put32(defs + i * 20 + 4, 4, false);
+		put32(defs + i * 20 + 8, i + 1, false);
+		put32(defs + i * 20 + 12, 1, false);
+	}
+	sec = bc_elfb_add_sec(b, "maps", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
+			      defs, sizeof(defs));
+	for (i = MANY_MAPS - 1; i >= 0; i--) {
+		snprintf(name, sizeof(name), "map_%d",
+			 i == MANY_MAPS - 1 && dup >= 0 ? dup : i);
+		bc_elfb_add_sym(b, name, sec, i * 20, 20, STT_OBJECT,
+				STB_GLOBAL);
+	}
+	bc_elfb_add_sec(b, "license", SHT_PROGBITS, SHF_ALLOC, "GPL", 4);
+	return b;
+}
+
+/* More entries than the on-stack arrays and the name walk take. */
+START_TEST(test_many_entries)
+{
+	struct bc_elfb *b = many_entries(-1);
+	struct bc_object *obj;
+	struct bc_prog *p;
+	char name[32];
+	int i;
+
+	ck_assert_int_eq(collect_elfb(b, &obj), 0);
+	ck_assert_uint_eq(bc_object__map_cnt(obj), MANY_MAPS);
+	ck_assert_uint_eq(bc_object__prog_cnt(obj), MANY_PROGS);
+	for (i = 0; i < MANY_MAPS; i++) {
+		snprintf(name, sizeof(name), "map_%d", i);
+		ck_assert_ptr_eq(bc_object__find_map(obj, name),
+				 bc_object__map(obj, i));
+		ck_assert_uint_eq(bc_map__value_size(bc_object__map(obj, i)),
+				  i + 1);
+	}
+	for (i = 0; i < MANY_PROGS; i++) {
+		snprintf(name, sizeof(name), "prog_%d", i);
+		p = bc_object__find_prog(obj, name);
+		ck_assert_ptr_eq(p, bc_object__prog(obj, i));
+		ck_assert_uint_eq(bc_prog__offset(p), i * 16);
+		/* Native order: the section's own bytes, in place. */
+		ck_assert(p->elf_insns);
+		ck_assert_int_eq(p->insns[0].imm, i);
+	}
+	bc_object__close(obj);
+	bc_elfb_free(b);
+
+	/* A duplicate past the walk is found through the hash. */
+	b = many_entries(3);
+	ck_assert_int_eq(collect_elfb(b, &obj), -BC_ERRNO__FORMAT);
+	ck_assert_ptr_nonnull(strstr(bc_test_log(),
+		"map 'map_3' at offset 380: duplicate map name"));
 	bc_object__close(obj);
 	bc_elfb_free(b);
 }
@@ -748,6 +834,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tb, setup, teardown);
 	tcase_add_test(tb, test_big_endian_maps);
+	tcase_add_test(tb, test_many_entries);
 	tcase_add_test(tb, test_license_unterminated);
 	tcase_add_test(tb, test_version_size);
 	tcase_add_test(tb, test_version_magic);
