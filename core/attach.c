@@ -557,7 +557,7 @@ static int attach_probe(struct bc_attachment *at, const struct bc_prog *prog,
 	bool up = spec->kind == BC_ATTACH_UPROBE;
 	struct bc_link_ev *ev;
 	char file[PATH_MAX], *event = NULL;
-	__u64 file_off = 0, id;
+	__u64 file_off = 0, id = 0;
 	int err;
 
 	snprintf(file, sizeof(file), "%s/%s", at->tracefs,

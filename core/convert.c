@@ -1790,7 +1790,7 @@ static int tc_name_prog(struct cv *cv, size_t i, size_t entry)
 static int tc_plan_progs(struct cv *cv)
 {
 	struct bc_object *obj = cv->obj;
-	size_t i, j, entry;
+	size_t i, j, entry = 0;
 	int err;
 
 	for (i = 0; i < obj->prog_cnt; i++) {

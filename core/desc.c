@@ -241,12 +241,17 @@ struct key_ops {
 		  void *ctx);
 };
 
+/* A path only names a place in messages: a long one is cut, not refused. */
 static void join(char *buf, const char *path, const char *key)
 {
+	int n;
+
 	if (*path)
-		snprintf(buf, DESC_PATH_LEN, "%s.%s", path, key);
+		n = snprintf(buf, DESC_PATH_LEN, "%s.%s", path, key);
 	else
-		snprintf(buf, DESC_PATH_LEN, "%s", key);
+		n = snprintf(buf, DESC_PATH_LEN, "%s", key);
+	if (n >= DESC_PATH_LEN)
+		memcpy(buf + DESC_PATH_LEN - 4, "...", 4);
 }
 
 /* Check that no earlier key of the mapping has the same text. */

@@ -159,7 +159,7 @@ static int parse_point(struct bc_object *obj, struct bc_prog *prog,
 		       char *pt, bool *ret)
 {
 	char *mod, *end, num[24];
-	unsigned long long off;
+	unsigned long long off = 0;
 	int err;
 
 	*ret = false;
