@@ -296,7 +296,8 @@ struct ext_sub {
  * object's bytes. A section spread over several blocks gets an array of
  * pointers in file order. The group also remembers where the walk the
  * records describe first goes wrong, so every program still reports the
- * error it would meet walking them.
+ * error it would meet walking them. A block is scanned for that the
+ * first time a program needs it.
  */
 struct ext_group {
 	const char *name;
@@ -304,6 +305,7 @@ struct ext_group {
 	const unsigned char **recs;	/* file order, when base is NULL */
 	size_t cnt;
 	size_t pos;			/* first block in the subsection */
+	bool scanned;			/* sorted and bad_pos are known */
 	bool sorted;			/* offsets never decrease */
 	size_t bad_pos;			/* first misaligned record, or NO_POS */
 	__u32 bad_off;
@@ -311,9 +313,9 @@ struct ext_group {
 };
 
 struct ext_index {
-	bool built;
 	int err;			/* -ENOMEM while building */
 	bool swap;			/* object byte order != host's */
+	bool merged;			/* some group owns a recs array */
 	__u32 rec_sz;
 	struct ext_group *groups;	/* sorted by name */
 	size_t cnt;
@@ -324,12 +326,12 @@ struct ext_index {
 	struct ext_group *last;
 };
 
+/* Built at the first program: the groups of both subsections follow. */
 struct bc_btf_ext {
-	const struct bc_elf_sec *sec;	/* .BTF.ext, NULL if absent */
-	bool ignored;			/* bad header or subsection, warned */
-	bool subs_ok;			/* fi_sub and li_sub are valid */
+	bool usable;			/* false: absent or ignored (warned) */
 	struct ext_sub fi_sub, li_sub;
 	struct ext_index fi, li;
+	struct ext_group groups[];
 };
 
 #define HOST_BE		(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
@@ -382,23 +384,30 @@ static const unsigned char *grp_rec(const struct ext_group *g, size_t j,
 	return g->base ? g->base + j * rec_sz : g->recs[j];
 }
 
+/*
+ * One pass: or-ing each offset's difference from the one before (zero
+ * for the first) sets bit 63 if an offset ever decreases, and sets one
+ * of the low bits iff some offset is not a multiple of INSN_SZ (the
+ * first misaligned one differs from an aligned predecessor there).
+ */
 static ALWAYS_INLINE void block_scan(struct ext_group *g, __u32 rec_sz,
 				     bool swap)
 {
-	const unsigned char *r = g->base;
-	__u32 off, prev = 0, odd = 0;
-	bool down = false;
+	const unsigned char *r = g->base, *end = r + g->cnt * rec_sz;
+	__u64 acc = 0;
+	__u32 off, prev = 0;
 	size_t j;
 
-	for (j = 0; j < g->cnt; j++, r += rec_sz) {
+#pragma GCC unroll 4
+	for (; r != end; r += rec_sz) {
 		off = ext_u32(r, swap);
-		down |= off < prev;
-		odd |= off;
+		acc |= (__u64)off - prev;
 		prev = off;
 	}
-	g->sorted = !down;
+	g->scanned = true;
+	g->sorted = !(acc >> 63);
 	g->bad_pos = NO_POS;
-	if (!(odd % INSN_SZ))
+	if (!(acc % INSN_SZ))
 		return;
 	for (j = 0, r = g->base; !(ext_u32(r, swap) % INSN_SZ);
 	     j++, r += rec_sz)
@@ -407,7 +416,7 @@ static ALWAYS_INLINE void block_scan(struct ext_group *g, __u32 rec_sz,
 	g->bad_off = ext_u32(r, swap);
 }
 
-/* One pass over a block: is it sorted, is every offset an instruction. */
+/* Is the block sorted, is every offset an instruction. */
 static void ext_block_scan(struct ext_group *g, __u32 rec_sz, bool swap)
 {
 	if (swap)
@@ -429,20 +438,24 @@ static int ext_group_cmp(const void *a, const void *b)
  * pointers to their records in file order, sorted if their concatenation
  * is, misaligned at the first misaligned record.
  */
-static int ext_group_merge(const struct ext_index *x, struct ext_group *g,
+static int ext_group_merge(struct ext_index *x, struct ext_group *g,
 			   size_t n, struct ext_group *out)
 {
 	const unsigned char *last = NULL;
-	struct ext_group m = g[0];
+	struct ext_group m;
 	size_t i, j, total = 0;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		ext_block_scan(&g[i], x->rec_sz, x->swap);
 		total += g[i].cnt;
+	}
+	m = g[0];
 	m.base = NULL;
 	m.cnt = 0;
 	m.recs = malloc((total ? total : 1) * sizeof(*m.recs));
 	if (!m.recs)
 		return -ENOMEM;
+	x->merged = true;
 	for (i = 0; i < n; i++) {
 		if (g[i].cnt && last &&
 		    ext_u32(last, x->swap) > ext_u32(g[i].base, x->swap))
@@ -484,8 +497,10 @@ static int ext_groups_finish(struct ext_index *x)
 		/* out <= i: the merged group lands where nothing is left. */
 		err = ext_group_merge(x, &x->groups[i], j - i,
 				      &x->groups[out]);
-		if (err)
+		if (err) {
+			x->cnt = out;
 			return err;
+		}
 		out++;
 	}
 	x->cnt = out;
@@ -499,6 +514,8 @@ static size_t ext_block_cnt(const struct ext_sub *s, struct ext_index *x)
 	size_t cnt = 0;
 
 	x->overrun_pos = NO_POS;
+	if (!s->p)
+		return 0;
 	while (pos + 8 <= s->len) {
 		n = ext_u32(s->p + pos + 4, x->swap);
 		if ((__u64)n * s->rec_sz > s->len - pos - 8) {
@@ -512,23 +529,19 @@ static size_t ext_block_cnt(const struct ext_sub *s, struct ext_index *x)
 	return cnt;
 }
 
-static int ext_index_build(const struct bc_object *obj,
-			   const struct ext_sub *s, struct ext_index *x)
+/* The groups of the first blocks of subsection s (counted before). */
+static void ext_index_build(const struct bc_object *obj,
+			    const struct ext_sub *s, struct ext_index *x,
+			    struct ext_group *groups, size_t blocks)
 {
 	struct ext_group *g;
-	size_t i, blocks;
 	__u32 pos = 0, n;
 	const char *name;
+	size_t i;
 
-	x->swap = obj->elf->big_endian != HOST_BE;
 	x->rec_sz = s->rec_sz;
 	x->last_sec = NO_POS;
-	blocks = ext_block_cnt(s, x);
-	if (!blocks)
-		return 0;
-	x->groups = calloc(blocks, sizeof(*x->groups));
-	if (!x->groups)
-		return -ENOMEM;
+	x->groups = groups;
 	for (i = 0; i < blocks; i++, pos += 8 + n * s->rec_sz) {
 		n = ext_u32(s->p + pos + 4, x->swap);
 		name = btf__name_by_offset(obj->btf,
@@ -540,46 +553,73 @@ static int ext_index_build(const struct bc_object *obj,
 		g->base = s->p + pos + 8;
 		g->cnt = n;
 		g->pos = pos;
-		ext_block_scan(g, s->rec_sz, x->swap);
 	}
-	return ext_groups_finish(x);
+	x->err = ext_groups_finish(x);
 }
 
 static void ext_index_free(struct ext_index *x)
 {
 	size_t i;
 
+	if (!x->merged)
+		return;
 	for (i = 0; i < x->cnt; i++)
 		free(x->groups[i].recs);
-	free(x->groups);
-	memset(x, 0, sizeof(*x));
+}
+
+static struct ext_group *ext_group_search(struct ext_index *x,
+					  const char *name)
+{
+	size_t lo = 0, hi = x->cnt, mid;
+	int c;
+
+	/* Programs come in section order, mostly the records' order. */
+	if (x->last && x->last + 1 < x->groups + x->cnt &&
+	    !strcmp(name, x->last[1].name))
+		return x->last + 1;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(name, x->groups[mid].name);
+		if (!c)
+			return &x->groups[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
 }
 
 static struct ext_group *ext_group_find(struct ext_index *x,
 					const struct bc_object *obj,
 					size_t sec_idx)
 {
-	const char *name = obj->elf->secs[sec_idx].name;
-	size_t lo = 0, hi = x->cnt, mid;
-	int c;
+	struct ext_group *g;
 
 	if (sec_idx == x->last_sec)
 		return x->last;
+	g = ext_group_search(x, obj->elf->secs[sec_idx].name);
 	x->last_sec = sec_idx;
-	x->last = NULL;
+	x->last = g;
+	if (g && !g->scanned)
+		ext_block_scan(g, x->rec_sz, x->swap);
+	return g;
+}
+
+static ALWAYS_INLINE size_t block_lower(const unsigned char *base,
+					size_t lo, size_t hi, __u32 rec_sz,
+					__u64 off, bool swap)
+{
+	size_t mid;
+
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		c = strcmp(name, x->groups[mid].name);
-		if (!c) {
-			x->last = &x->groups[mid];
-			break;
-		}
-		if (c < 0)
-			hi = mid;
-		else
+		if (ext_u32(base + mid * rec_sz, swap) < off)
 			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return x->last;
+	return lo;
 }
 
 /* The first record of sorted g in [lo, cnt) at or past byte offset off. */
@@ -588,9 +628,14 @@ static size_t ext_group_lower(const struct ext_index *x,
 {
 	size_t hi = g->cnt, mid;
 
+	/* One block, the usual: a search with no indirection. */
+	if (g->base)
+		return x->swap ?
+		       block_lower(g->base, lo, hi, x->rec_sz, off, true) :
+		       block_lower(g->base, lo, hi, x->rec_sz, off, false);
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (ext_u32(grp_rec(g, mid, x->rec_sz), x->swap) < off)
+		if (ext_u32(g->recs[mid], x->swap) < off)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -604,6 +649,13 @@ struct span_loc {
 	size_t lo, hi, n;
 };
 
+/* Is the offset of sorted g's record j below off (j < cnt). */
+static bool rec_below(const struct ext_index *x, const struct ext_group *g,
+		      size_t j, __u64 off)
+{
+	return ext_u32(grp_rec(g, j, x->rec_sz), x->swap) < off;
+}
+
 /*
  * Which records of sorted g start span sp. Programs are collected in
  * section order, so a span mostly starts where the last one ended.
@@ -613,12 +665,24 @@ static size_t span_first(const struct ext_index *x, const struct ext_group *g,
 {
 	size_t h = g->hint;
 
-	if (h <= g->cnt &&
-	    (!h || ext_u32(grp_rec(g, h - 1, x->rec_sz), x->swap) < sp->off) &&
-	    (h == g->cnt ||
-	     ext_u32(grp_rec(g, h, x->rec_sz), x->swap) >= sp->off))
+	if (h <= g->cnt && (!h || rec_below(x, g, h - 1, sp->off)) &&
+	    (h == g->cnt || !rec_below(x, g, h, sp->off)))
 		return h;
 	return ext_group_lower(x, g, 0, sp->off);
+}
+
+/*
+ * Which records of sorted g, from lo, end the span at byte end. A program
+ * alone in its section, the usual, takes the rest of the records.
+ */
+static size_t span_last(const struct ext_index *x, const struct ext_group *g,
+			size_t lo, __u64 end)
+{
+	if (lo == g->cnt || rec_below(x, g, g->cnt - 1, end))
+		return g->cnt;
+	if (!rec_below(x, g, lo, end))
+		return lo;
+	return ext_group_lower(x, g, lo + 1, end);
 }
 
 /* Which records of g fall inside sp: a search if sorted, else a walk. */
@@ -632,7 +696,7 @@ static void span_range(const struct ext_index *x, struct ext_group *g,
 	loc->g = g;
 	if (g->sorted) {
 		loc->lo = span_first(x, g, sp);
-		loc->hi = ext_group_lower(x, g, loc->lo, end);
+		loc->hi = span_last(x, g, loc->lo, end);
 		loc->n = loc->hi - loc->lo;
 		g->hint = loc->hi;
 		return;
@@ -666,18 +730,29 @@ static int span_check(const struct bc_object *obj, const struct ext_index *x,
 	return 0;
 }
 
-/* Turn copied records' byte offsets into linked instruction indexes. */
+/*
+ * Turn copied records' byte offsets into linked instruction indexes:
+ * idx = (off - bias) / INSN_SZ, bias folding in the span's start and
+ * its linked position (the caller checked nothing wraps).
+ */
 static ALWAYS_INLINE void recs_rebase(unsigned char *out, size_t n,
-				      __u32 rec_sz,
-				      const struct bc_btf_span *sp, bool swap)
+				      __u32 rec_sz, __u32 bias, bool swap)
 {
+	unsigned char *end = out + n * rec_sz;
 	__u32 idx;
 
-	for (; n; n--, out += rec_sz) {
-		idx = sp->linked_off + (ext_u32(out, swap) - sp->off) /
-				       INSN_SZ;
+#pragma GCC unroll 4
+	for (; out != end; out += rec_sz) {
+		idx = (ext_u32(out, swap) - bias) / INSN_SZ;
 		memcpy(out, &idx, sizeof(idx));
 	}
+}
+
+/* Linked instruction indexes fit the bias trick (the usual). */
+static bool span_fast(const struct bc_btf_span *sp)
+{
+	return sp->cnt <= UINT32_MAX / INSN_SZ &&
+	       sp->linked_off <= UINT32_MAX / INSN_SZ - sp->cnt;
 }
 
 /*
@@ -691,16 +766,18 @@ static unsigned char *span_copy(const struct ext_index *x,
 {
 	const struct ext_group *g = loc->g;
 	__u64 end = sp->off + (__u64)sp->cnt * INSN_SZ;
-	__u32 sz = x->rec_sz, off, idx;
+	__u32 sz = x->rec_sz, off, idx, bias;
 	const unsigned char *rec;
 	size_t j;
 
-	if (g->base && g->sorted) {
+	if (g->base && g->sorted && span_fast(sp)) {
+		/* Records in the span: sp->off <= off < 2^32. */
+		bias = (__u32)sp->off - (__u32)sp->linked_off * INSN_SZ;
 		memcpy(out, g->base + loc->lo * sz, loc->n * sz);
 		if (x->swap)
-			recs_rebase(out, loc->n, sz, sp, true);
+			recs_rebase(out, loc->n, sz, bias, true);
 		else
-			recs_rebase(out, loc->n, sz, sp, false);
+			recs_rebase(out, loc->n, sz, bias, false);
 		return out + loc->n * sz;
 	}
 	for (j = loc->lo; j < loc->hi; j++) {
@@ -729,27 +806,26 @@ static void span_locate(struct ext_index *x, struct ext_group *g,
 		span_range(x, g, sp, loc);
 }
 
-/*
- * The records of one subsection inside the spans, in span order, in one
- * allocation: the spans are checked and counted first, then copied.
- */
-static int ext_collect(const struct bc_object *obj, const struct ext_sub *s,
-		       struct ext_index *x, const struct bc_btf_span *spans,
-		       size_t span_cnt, const char *what, void **recs,
-		       __u32 *cnt)
+/* One subsection's part of a program's records. */
+struct ext_pick {
+	struct ext_index *x;
+	size_t cnt;			/* records */
+	size_t bytes;
+	struct span_loc locs[SPAN_LOCS];
+};
+
+/* Check and count the records of one subsection inside the spans. */
+static int ext_count(const struct bc_object *obj, struct ext_index *x,
+		     const struct bc_btf_span *spans, size_t span_cnt,
+		     const char *what, struct ext_pick *pk)
 {
-	struct span_loc locs[SPAN_LOCS], loc;
+	struct span_loc loc;
 	struct ext_group *g;
-	unsigned char *out;
 	size_t k, total = 0;
 	int err;
 
-	*recs = NULL;
-	*cnt = 0;
-	if (!x->built) {
-		x->built = true;
-		x->err = ext_index_build(obj, s, x);
-	}
+	pk->x = x;
+	pk->cnt = pk->bytes = 0;
 	if (x->err)
 		return x->err;
 	for (k = 0; k < span_cnt; k++) {
@@ -759,34 +835,44 @@ static int ext_collect(const struct bc_object *obj, const struct ext_sub *s,
 			return err;
 		span_locate(x, g, &spans[k], &loc);
 		if (k < SPAN_LOCS)
-			locs[k] = loc;
+			pk->locs[k] = loc;
 		total += loc.n;
 	}
-	if (!total)
-		return 0;
 	/* Overlapping spans may take a record more than once. */
-	if (total > UINT32_MAX || total > SIZE_MAX / x->rec_sz)
+	if (total > UINT32_MAX || total > SIZE_MAX / 2 / x->rec_sz)
 		return -ENOMEM;
-	*recs = out = malloc(total * x->rec_sz);
-	if (!out)
-		return -ENOMEM;
-	for (k = 0; k < span_cnt; k++) {
+	pk->cnt = total;
+	pk->bytes = total * x->rec_sz;
+	return 0;
+}
+
+/* Copy the records counted in pk, in span order. */
+static void ext_copy(const struct bc_object *obj, struct ext_pick *pk,
+		     const struct bc_btf_span *spans, size_t span_cnt,
+		     unsigned char *out)
+{
+	struct ext_index *x = pk->x;
+	struct span_loc loc;
+	size_t k;
+
+	for (k = 0; k < span_cnt && pk->cnt; k++) {
 		if (k < SPAN_LOCS)
-			loc = locs[k];
+			loc = pk->locs[k];
 		else
 			span_locate(x, ext_group_find(x, obj, spans[k].sec_idx),
 				    &spans[k], &loc);
 		if (loc.n)
 			out = span_copy(x, &loc, &spans[k], out);
 	}
-	*cnt = total;
-	return 0;
 }
 
-static void prog_info_free(struct bc_prog *prog)
+/*
+ * func_info and line_info share one allocation: func_info owns it, or
+ * line_info when there is no func_info.
+ */
+void bc_btf_prog_info_free(struct bc_prog *prog)
 {
-	free(prog->func_info);
-	free(prog->line_info);
+	free(prog->func_info ? prog->func_info : prog->line_info);
 	prog->func_info = prog->line_info = NULL;
 	prog->func_info_cnt = prog->line_info_cnt = 0;
 	prog->func_info_rec_size = prog->line_info_rec_size = 0;
@@ -821,67 +907,91 @@ static int ext_subs(const struct bc_object *obj, const struct bc_elf_sec *ext,
 	return 0;
 }
 
-/* The object's .BTF.ext, its header read once; NULL if unusable. */
-static struct bc_btf_ext *btf_ext_get(struct bc_object *obj)
+/*
+ * The object's .BTF.ext, its header read and its blocks indexed once, in
+ * one allocation. Like libbpf, a .BTF.ext whose layout is broken is
+ * ignored, not refused: it is debug information. Said once per object.
+ */
+static int btf_ext_init(struct bc_object *obj)
 {
-	struct bc_btf_ext *e = obj->btf_ext;
+	const struct bc_elf_sec *sec;
+	struct ext_index fx = {}, lx = {};
+	struct ext_sub fi, li;
 	const struct btf *btf;
+	struct bc_btf_ext *e;
+	size_t fb = 0, lb = 0;
+	bool usable;
 
-	if (!e->sec || e->ignored || bc_btf_get(obj, &btf) || !btf)
-		return NULL;
-	if (e->subs_ok)
-		return e;
-	/*
-	 * Like libbpf, a .BTF.ext whose layout is broken is ignored, not
-	 * refused: it is debug information. Said once per object.
-	 */
-	if (ext_subs(obj, e->sec, &e->fi_sub, &e->li_sub)) {
-		e->ignored = true;
-		return NULL;
+	sec = bc_elf_sec_by_name(obj->elf, ".BTF.ext");
+	usable = sec && !bc_btf_get(obj, &btf) && btf &&
+		 !ext_subs(obj, sec, &fi, &li);
+	if (usable) {
+		fx.swap = lx.swap = obj->elf->big_endian != HOST_BE;
+		fb = ext_block_cnt(&fi, &fx);
+		lb = ext_block_cnt(&li, &lx);
 	}
-	e->subs_ok = true;
-	return e;
+	e = calloc(1, sizeof(*e) + (fb + lb) * sizeof(e->groups[0]));
+	if (!e)
+		return -ENOMEM;
+	obj->btf_ext = e;
+	if (!usable)
+		return 0;
+	e->usable = true;
+	e->fi_sub = fi;
+	e->li_sub = li;
+	e->fi = fx;
+	e->li = lx;
+	ext_index_build(obj, &e->fi_sub, &e->fi, e->groups, fb);
+	ext_index_build(obj, &e->li_sub, &e->li, e->groups + fb, lb);
+	return 0;
 }
 
 int bc_btf_prog_info(struct bc_object *obj, struct bc_prog *prog,
 		     const struct bc_btf_span *spans, size_t cnt)
 {
-	void *frecs = NULL, *lrecs = NULL;
-	__u32 fcnt = 0, lcnt = 0;
+	struct ext_pick fp, lp;
 	struct bc_btf_ext *e;
+	unsigned char *buf;
 	int err = 0;
 
-	prog_info_free(prog);
+	bc_btf_prog_info_free(prog);
+	fp.cnt = fp.bytes = lp.cnt = lp.bytes = 0;
 	if (!obj->btf_ext) {
-		obj->btf_ext = calloc(1, sizeof(*obj->btf_ext));
-		if (!obj->btf_ext)
-			return -ENOMEM;
-		obj->btf_ext->sec = bc_elf_sec_by_name(obj->elf, ".BTF.ext");
+		err = btf_ext_init(obj);
+		if (err)
+			return err;
 	}
-	e = btf_ext_get(obj);
-	if (!e)
+	e = obj->btf_ext;
+	if (!e->usable)
 		return 0;
 	if (e->fi_sub.p)
-		err = ext_collect(obj, &e->fi_sub, &e->fi, spans, cnt,
-				  "func_info", &frecs, &fcnt);
+		err = ext_count(obj, &e->fi, spans, cnt, "func_info", &fp);
 	if (!err && e->li_sub.p)
-		err = ext_collect(obj, &e->li_sub, &e->li, spans, cnt,
-				  "line_info", &lrecs, &lcnt);
+		err = ext_count(obj, &e->li, spans, cnt, "line_info", &lp);
 	if (err) {
-		free(frecs);
-		free(lrecs);
 		if (err == -ENOMEM)
 			return err;
 		pr_warn("btf: %s: prog '%s': loading without func/line info\n",
 			obj_path(obj), prog->name);
 		return 0;
 	}
-	prog->func_info = frecs;
-	prog->func_info_cnt = fcnt;
-	prog->func_info_rec_size = fcnt ? e->fi_sub.rec_sz : 0;
-	prog->line_info = lrecs;
-	prog->line_info_cnt = lcnt;
-	prog->line_info_rec_size = lcnt ? e->li_sub.rec_sz : 0;
+	if (!fp.cnt && !lp.cnt)
+		return 0;
+	buf = malloc(fp.bytes + lp.bytes);
+	if (!buf)
+		return -ENOMEM;
+	if (fp.cnt) {
+		ext_copy(obj, &fp, spans, cnt, buf);
+		prog->func_info = buf;
+		prog->func_info_cnt = fp.cnt;
+		prog->func_info_rec_size = e->fi_sub.rec_sz;
+	}
+	if (lp.cnt) {
+		ext_copy(obj, &lp, spans, cnt, buf + fp.bytes);
+		prog->line_info = buf + fp.bytes;
+		prog->line_info_cnt = lp.cnt;
+		prog->line_info_rec_size = e->li_sub.rec_sz;
+	}
 	return 0;
 }
 
@@ -944,7 +1054,7 @@ void bc_btf_release(struct bc_object *obj)
 
 	bc_btf_unload(obj);
 	for (i = 0; i < obj->prog_cnt; i++)
-		prog_info_free(obj->progs[i]);
+		bc_btf_prog_info_free(obj->progs[i]);
 	btf__free(obj->btf);
 	obj->btf = NULL;
 	obj->btf_parsed = false;

@@ -39,6 +39,9 @@ struct bc_btf_span {
 int bc_btf_prog_info(struct bc_object *obj, struct bc_prog *prog,
 		     const struct bc_btf_span *spans, size_t cnt);
 
+/* Drop prog's func_info and line_info (they share one allocation). */
+void bc_btf_prog_info_free(struct bc_prog *prog);
+
 /*
  * Load the object's BTF into the kernel (obj->btf_fd). A kernel that
  * refuses it costs only the BTF: a warning, and maps and programs load

@@ -158,8 +158,7 @@ static int t_prog_info(struct tobj *t)
 
 static void t_free(struct tobj *t)
 {
-	free(t->prog.func_info);
-	free(t->prog.line_info);
+	bc_btf_prog_info_free(&t->prog);
 	bc_btf_release(&t->obj);
 	bc_elf_close(t->obj.elf);
 	bc_elfb_free(t->b);

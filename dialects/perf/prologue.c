@@ -15,6 +15,7 @@
 #include <linux/bpf.h>
 #include <bpf/btf.h>
 
+#include "btf.h"
 #include "dialect.h"
 #include "perf/perf.h"
 
@@ -547,10 +548,7 @@ static int prepend(struct bc_object *obj, struct bc_prog *prog,
 	/* perf loads the prologue variant as "GPL" (its helpers are
 	 * GPL-only) and without BTF func/line info. */
 	prog->license = "GPL";
-	free(prog->func_info);
-	free(prog->line_info);
-	prog->func_info = prog->line_info = NULL;
-	prog->func_info_cnt = prog->line_info_cnt = 0;
+	bc_btf_prog_info_free(prog);
 	return 0;
 }
 
