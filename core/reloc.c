@@ -20,6 +20,14 @@
 #define INSN_LD_IMM64	(BPF_LD | BPF_IMM | BPF_DW)
 #define INSN_CALL	(BPF_JMP | BPF_CALL)
 #define NOT_LINKED	SIZE_MAX
+#define FIX_RESERVE	64	/* fixups kept before the scratch grows */
+
+#ifndef unlikely
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#endif
+#ifndef __cold
+#define __cold		__attribute__((cold, noinline))
+#endif
 
 /* .BTF.ext layout (uapi btf_ext_header is not exported, so spelled here). */
 #define BTF_EXT_MAGIC		0xEB9F
@@ -43,6 +51,7 @@ struct rdef {
 struct rmaps {
 	struct rdef *defs;		/* non-data maps, by offset */
 	size_t def_cnt;
+	size_t def_hint;		/* the last one found */
 	bool overlap;			/* overlapping: search in map order */
 	const struct bc_map *data;	/* first data map, NULL if none */
 };
@@ -53,6 +62,7 @@ struct rsec {
 	const struct bc_elf_rel *rels;	/* sorted by offset */
 	size_t rel_cnt;
 	struct bc_elf_rel *rels_own;	/* sorted copy of unsorted rels */
+	size_t rel_hint;		/* a unit's cursor when it ended */
 	struct rfunc *funcs;		/* sorted, one per start offset */
 	size_t func_cnt;
 	__u64 *core_offs;		/* CO-RE record insn offsets, sorted */
@@ -62,7 +72,7 @@ struct rsec {
 
 /* A unit on the depth-first stack and where its scan stands. */
 struct rframe {
-	const struct rsec *rs;		/* of the unit's section */
+	struct rsec *rs;		/* of the unit's section */
 	size_t unit;
 	size_t pos;			/* next instruction to scan */
 	size_t rel;			/* first relocation not before pos */
@@ -94,6 +104,9 @@ struct rctx {
 	struct rfunc **unit_funcs;	/* NULL for the entry */
 	struct rframe *stack;
 	size_t unit_max;
+	struct bc_fixup *fix;		/* one program's fixups */
+	size_t fix_cap;
+	bool fix_own;			/* fix outgrew its arena slice */
 };
 
 /* Linking state of one entry program. */
@@ -102,8 +115,7 @@ struct rprog {
 	struct bc_prog *prog;
 	struct bpf_insn *linked;
 	size_t cnt, cap;
-	struct bc_fixup *fixups;
-	size_t fix_cnt, fix_cap;
+	size_t fix_cnt;			/* in ctx->fix */
 	struct bc_btf_span *units;	/* ctx scratch: never moves */
 	size_t unit_cnt;
 	struct rframe *stack;
@@ -230,19 +242,14 @@ static struct rsec *rsec_add(struct rctx *ctx, size_t sec_idx)
  * Sort one section's functions (clang emits them in order: one pass
  * checks), collapse aliases at the same start into the longest, and let
  * a zero-sized symbol extend to the next start. A section without any
- * function symbol is one function.
+ * function symbol has no function a call may enter: like libbpf, which
+ * finds no subprogram there, calls into it are refused.
  */
 static void finish_funcs(struct rsec *rs)
 {
 	struct rfunc *f = rs->funcs;
 	size_t i, n = rs->func_cnt, out;
 
-	if (!n) {
-		/* linked_off 0, not NOT_LINKED: as it always was. */
-		f[0] = (struct rfunc){ .cnt = rs->sec->size / INSN_SZ };
-		rs->func_cnt = 1;
-		return;
-	}
 	for (i = 1; i < n; i++) {
 		if (cmp_func(&f[i - 1], &f[i]) <= 0)
 			continue;
@@ -597,23 +604,27 @@ static int ctx_index(struct rctx *ctx)
  */
 static int ctx_alloc(struct rctx *ctx)
 {
-	size_t i, f = 0, d = 0, units;
+	size_t i, f = 0, d = 0, r = 0, units;
 	struct rfunc *funcs;
 	struct rdef *defs;
 	struct rsec *rs;
 
 	for (i = 0; i < ctx->sec_cnt; i++) {
 		rs = &ctx->secs[i];
-		if (rs->sec->exec)
-			f += max(rs->func_cnt, (size_t)1);
+		f += rs->func_cnt;
 		d += rs->maps.def_cnt;
+		if (rs->sec->exec)
+			r = max(r, rs->sec->rel_cnt);
 	}
 	ctx->func_total = f;
 	units = f + 1;
+	/* Fixups of one program: rarely more than its section's relocations. */
+	ctx->fix_cap = min(r, (size_t)FIX_RESERVE);
 	ctx->arena = malloc(f * sizeof(*funcs) + d * sizeof(*defs) +
 			    units * (sizeof(*ctx->units) +
 				     sizeof(*ctx->unit_funcs) +
-				     sizeof(*ctx->stack)));
+				     sizeof(*ctx->stack)) +
+			    ctx->fix_cap * sizeof(*ctx->fix));
 	if (!ctx->arena)
 		return -ENOMEM;
 	funcs = ctx->arena;
@@ -621,15 +632,14 @@ static int ctx_alloc(struct rctx *ctx)
 	ctx->units = (struct bc_btf_span *)(defs + d);
 	ctx->unit_funcs = (struct rfunc **)(ctx->units + units);
 	ctx->stack = (struct rframe *)(ctx->unit_funcs + units);
+	ctx->fix = (struct bc_fixup *)(ctx->stack + units);
 	ctx->unit_max = units;
 	/* Counts become fill cursors. */
 	for (i = 0; i < ctx->sec_cnt; i++) {
 		rs = &ctx->secs[i];
-		if (rs->sec->exec) {
-			rs->funcs = funcs;
-			funcs += max(rs->func_cnt, (size_t)1);
-			rs->func_cnt = 0;
-		}
+		rs->funcs = funcs;
+		funcs += rs->func_cnt;
+		rs->func_cnt = 0;
 		rs->maps.defs = defs;
 		defs += rs->maps.def_cnt;
 		rs->maps.def_cnt = 0;
@@ -645,6 +655,8 @@ static void ctx_free(struct rctx *ctx)
 		free(ctx->secs[i].rels_own);
 		free(ctx->secs[i].core_offs);
 	}
+	if (ctx->fix_own)
+		free(ctx->fix);
 	free(ctx->arena);
 	free(ctx->tables);
 	memset(ctx, 0, sizeof(*ctx));
@@ -681,21 +693,40 @@ err_out:
 
 /* ---- linking one program ------------------------------------------------ */
 
+/*
+ * First relocation of rs at or after off. The hint is where the previous
+ * unit of the section left its cursor: entries mostly come in section
+ * order, one after the other, so it is checked and usually taken.
+ */
+static inline size_t rel_seek(const struct rsec *rs, __u64 off)
+{
+	size_t h = rs->rel_hint;
+
+	if ((!h || rs->rels[h - 1].offset < off) &&
+	    (h == rs->rel_cnt || rs->rels[h].offset >= off))
+		return h;
+	return rel_lower_bound(rs, off);
+}
+
+static __cold int unit_too_big(const struct rprog *rp)
+{
+	pr_warn("reloc: %s: prog '%s': linked program exceeds %u instructions\n",
+		rp->ctx->path, rp->prog->name, BC_MAX_INSNS);
+	return -E2BIG;
+}
+
 static int add_unit(struct rprog *rp, size_t sec_idx, __u64 off, size_t cnt,
 		    struct rfunc *func)
 {
 	const struct rctx *ctx = rp->ctx;
-	const struct rsec *rs = rsec_of(ctx, sec_idx);
+	struct rsec *rs = rsec_of(ctx, sec_idx);
 	struct bpf_insn *linked;
 	size_t at = rp->cnt;
 
-	if (cnt > BC_MAX_INSNS - at) {
-		pr_warn("reloc: %s: prog '%s': linked program exceeds %u instructions\n",
-			ctx->path, rp->prog->name, BC_MAX_INSNS);
-		return -E2BIG;
-	}
+	if (unlikely(cnt > BC_MAX_INSNS - at))
+		return unit_too_big(rp);
 	/* Each function is linked once: the scratch fits by construction. */
-	if (rp->unit_cnt >= ctx->unit_max)
+	if (unlikely(rp->unit_cnt >= ctx->unit_max))
 		return -EFAULT;
 	/* The entry's copy is sized for its own code, callees grow it. */
 	if (!rp->linked) {
@@ -710,8 +741,7 @@ static int add_unit(struct rprog *rp, size_t sec_idx, __u64 off, size_t cnt,
 	rp->linked = linked;
 
 	if (func)
-		bc_elf_copy_insns(ctx->elf, &ctx->elf->secs[sec_idx], off, cnt,
-				  linked + at);
+		bc_elf_copy_insns(ctx->elf, rs->sec, off, cnt, linked + at);
 	else
 		memcpy(linked + at, rp->prog->insns, cnt * sizeof(*linked));
 	rp->cnt += cnt;
@@ -723,28 +753,68 @@ static int add_unit(struct rprog *rp, size_t sec_idx, __u64 off, size_t cnt,
 		func->linked_off = at;
 	/* The caller resumes after the new unit has been scanned: DFS. */
 	rp->stack[rp->depth++] = (struct rframe){
-		.rs = rs, .unit = rp->unit_cnt++,
-		.rel = rel_lower_bound(rs, off),
+		.rs = rs, .unit = rp->unit_cnt++, .rel = rel_seek(rs, off),
 	};
 	return 0;
 }
 
-static int add_fixup(struct rprog *rp, size_t insn, enum bc_fixup_kind kind,
-		     size_t map_idx, __u32 off)
+/* Double the fixup scratch, moving it off the arena the first time. */
+static __cold int grow_fixups(struct rctx *ctx)
 {
-	struct bc_fixup *f = rp->fixups;
+	size_t cap = max(ctx->fix_cap * 2, (size_t)FIX_RESERVE);
+	struct bc_fixup *f;
 
-	/* Room was made for the entry's relocations: callees may grow it. */
-	if (rp->fix_cnt == rp->fix_cap) {
-		f = bc_grow(f, &rp->fix_cap, rp->fix_cnt + 1, sizeof(*f));
-		if (!f)
-			return -ENOMEM;
-		rp->fixups = f;
-	}
-	f[rp->fix_cnt++] = (struct bc_fixup){
+	if (cap > SIZE_MAX / sizeof(*f))
+		return -ENOMEM;
+	f = malloc(cap * sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	memcpy(f, ctx->fix, ctx->fix_cap * sizeof(*f));
+	if (ctx->fix_own)
+		free(ctx->fix);
+	ctx->fix = f;
+	ctx->fix_cap = cap;
+	ctx->fix_own = true;
+	return 0;
+}
+
+/* Fixups gather in the context's scratch, copied out once per program. */
+static inline int add_fixup(struct rprog *rp, size_t insn,
+			    enum bc_fixup_kind kind, size_t map_idx, __u32 off)
+{
+	struct rctx *ctx = rp->ctx;
+
+	if (unlikely(rp->fix_cnt == ctx->fix_cap) && grow_fixups(ctx))
+		return -ENOMEM;
+	ctx->fix[rp->fix_cnt++] = (struct bc_fixup){
 		.insn = insn, .kind = kind, .map_idx = map_idx, .off = off,
 	};
 	return 0;
+}
+
+static __cold int target_outside(const struct rprog *rp,
+				 const struct bc_btf_span *u, size_t i,
+				 const struct bc_elf_sec *sec, __s64 target)
+{
+	unit_warn(rp, u, i, "call target insn %lld is outside section '%s' (%llu insns)\n",
+		  (long long)target, sec->name,
+		  (unsigned long long)(sec->size / INSN_SZ));
+	return unit_report(rp, u, i, "reloc-call-target",
+			   "call target insn %lld is outside section '%s'",
+			   (long long)target, sec->name) ?: -BC_ERRNO__RELOC;
+}
+
+static __cold int not_func_start(const struct rprog *rp,
+				 const struct bc_btf_span *u, size_t i,
+				 const struct bc_elf_sec *sec, __u64 off,
+				 __s64 target)
+{
+	unit_warn(rp, u, i, "call target '%s'+0x%llx (insn %lld) is not the start of a function\n",
+		  sec->name, (unsigned long long)off, (long long)target);
+	return unit_report(rp, u, i, "reloc-call-target",
+			   "call target '%s'+0x%llx is not the start of a function",
+			   sec->name, (unsigned long long)off) ?:
+	       -BC_ERRNO__RELOC;
 }
 
 /*
@@ -760,15 +830,8 @@ static int link_target(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 	struct rfunc *f;
 	__u64 off;
 
-	if (target < 0 || (__u64)target >= sec->size / INSN_SZ) {
-		unit_warn(rp, u, i, "call target insn %lld is outside section '%s' (%llu insns)\n",
-			  (long long)target, sec->name,
-			  (unsigned long long)(sec->size / INSN_SZ));
-		return unit_report(rp, u, i, "reloc-call-target",
-				   "call target insn %lld is outside section '%s'",
-				   (long long)target, sec->name) ?:
-		       -BC_ERRNO__RELOC;
-	}
+	if (target < 0 || (__u64)target >= sec->size / INSN_SZ)
+		return target_outside(rp, u, i, sec, target);
 	off = (__u64)target * INSN_SZ;
 	if (sec_idx == entry->sec_idx && off >= entry->off &&
 	    off - entry->off < (__u64)entry->cnt * INSN_SZ) {
@@ -776,15 +839,8 @@ static int link_target(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		return 0;
 	}
 	f = find_func(rsec_of(rp->ctx, sec_idx), off);
-	if (!f || !f->cnt) {
-		unit_warn(rp, u, i, "call target '%s'+0x%llx (insn %lld) is not the start of a function\n",
-			  sec->name, (unsigned long long)off,
-			  (long long)target);
-		return unit_report(rp, u, i, "reloc-call-target",
-				   "call target '%s'+0x%llx is not the start of a function",
-				   sec->name, (unsigned long long)off) ?:
-		       -BC_ERRNO__RELOC;
-	}
+	if (!f || !f->cnt)
+		return not_func_start(rp, u, i, sec, off, target);
 	if (f->linked_off == NOT_LINKED) {
 		int err = add_unit(rp, sec_idx, off, f->cnt, f);
 
@@ -798,12 +854,47 @@ static int link_target(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 	return 0;
 }
 
+/* A call relocation that cannot be followed: say why, in this order. */
+static __cold int bad_call_rel(const struct rprog *rp,
+			       const struct bc_btf_span *u, size_t i,
+			       const struct bc_elf_sym *sym)
+{
+	const struct bc_elf *elf = rp->ctx->elf;
+	const char *name = bc_elf_sym_name(elf, sym);
+	const struct bpf_insn *insn = &rp->linked[u->linked_off + i];
+
+	if (sym->shndx == SHN_UNDEF) {
+		unit_warn(rp, u, i, "call to extern kfunc '%s': kernel function calls are not supported\n",
+			  name);
+		return unit_report(rp, u, i, "reloc-extern",
+				   "call to extern function '%s'",
+				   name) ?: -BC_ERRNO__UNSUPP;
+	}
+	if (sym->shndx >= elf->sec_cnt || !elf->secs[sym->shndx].exec) {
+		unit_warn(rp, u, i, "call relocation against '%s' in non-code section '%s'\n",
+			  name, sym->shndx < elf->sec_cnt ?
+			  elf->secs[sym->shndx].name : "<special>");
+		return unit_report(rp, u, i, "reloc-call-target",
+				   "call relocation against '%s' outside code",
+				   name) ?: -BC_ERRNO__RELOC;
+	}
+	if (insn->src_reg != BPF_PSEUDO_CALL) {
+		unit_warn(rp, u, i, "incorrect bpf_call opcode (src_reg %u) for call relocation against '%s'\n",
+			  insn->src_reg, name);
+		return -BC_ERRNO__RELOC;
+	}
+	unit_warn(rp, u, i, "call relocation against '%s' at unaligned offset 0x%llx\n",
+		  name, (unsigned long long)sym->value);
+	return -BC_ERRNO__RELOC;
+}
+
 static int reloc_call(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		      const struct bc_elf_rel *rel)
 {
 	const struct bc_elf *elf = rp->ctx->elf;
 	size_t at = u->linked_off + i, sec_idx = u->sec_idx, dst;
 	struct bpf_insn *insn = &rp->linked[at];
+	const struct bc_elf_sym *sym;
 	__s64 target;
 	int err;
 
@@ -813,34 +904,13 @@ static int reloc_call(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		/* Static callee in the same section: pc-relative. */
 		target = (__s64)(u->off / INSN_SZ + i) + insn->imm + 1;
 	} else {
-		const struct bc_elf_sym *sym = &elf->syms[rel->sym];
-		const char *name = bc_elf_sym_name(elf, sym);
-
-		if (sym->shndx == SHN_UNDEF) {
-			unit_warn(rp, u, i, "call to extern kfunc '%s': kernel function calls are not supported\n",
-				  name);
-			return unit_report(rp, u, i, "reloc-extern",
-					   "call to extern function '%s'",
-					   name) ?: -BC_ERRNO__UNSUPP;
-		}
-		if (sym->shndx >= elf->sec_cnt || !elf->secs[sym->shndx].exec) {
-			unit_warn(rp, u, i, "call relocation against '%s' in non-code section '%s'\n",
-				  name, sym->shndx < elf->sec_cnt ?
-				  elf->secs[sym->shndx].name : "<special>");
-			return unit_report(rp, u, i, "reloc-call-target",
-					   "call relocation against '%s' outside code",
-					   name) ?: -BC_ERRNO__RELOC;
-		}
-		if (insn->src_reg != BPF_PSEUDO_CALL) {
-			unit_warn(rp, u, i, "incorrect bpf_call opcode (src_reg %u) for call relocation against '%s'\n",
-				  insn->src_reg, name);
-			return -BC_ERRNO__RELOC;
-		}
-		if (sym->value % INSN_SZ) {
-			unit_warn(rp, u, i, "call relocation against '%s' at unaligned offset 0x%llx\n",
-				  name, (unsigned long long)sym->value);
-			return -BC_ERRNO__RELOC;
-		}
+		sym = &elf->syms[rel->sym];
+		if (unlikely(sym->shndx == SHN_UNDEF ||
+			     sym->shndx >= elf->sec_cnt ||
+			     !elf->secs[sym->shndx].exec ||
+			     insn->src_reg != BPF_PSEUDO_CALL ||
+			     sym->value % INSN_SZ))
+			return bad_call_rel(rp, u, i, sym);
 		sec_idx = sym->shndx;
 		target = (__s64)(sym->value / INSN_SZ) + insn->imm + 1;
 	}
@@ -852,20 +922,26 @@ static int reloc_call(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 	return 0;
 }
 
+static __cold int bad_func_addr(const struct rprog *rp,
+				const struct bc_btf_span *u, size_t i,
+				const struct bc_elf_sym *sym)
+{
+	unit_warn(rp, u, i, "callback address '%s'%+d is not on an instruction\n",
+		  bc_elf_sym_name(rp->ctx->elf, sym),
+		  rp->linked[u->linked_off + i].imm);
+	return -BC_ERRNO__RELOC;
+}
+
 /* ld_imm64 of a code address (callback): libbpf's RELO_SUBPROG_ADDR. */
 static int reloc_func_addr(struct rprog *rp, const struct bc_btf_span *u,
-			   size_t i, const struct bc_elf_sym *sym,
-			   const char *name)
+			   size_t i, const struct bc_elf_sym *sym)
 {
 	size_t at = u->linked_off + i, dst;
 	__s64 addr = (__s64)sym->value + rp->linked[at].imm;
 	int err;
 
-	if (addr < 0 || addr % INSN_SZ) {
-		unit_warn(rp, u, i, "callback address '%s'%+d is not on an instruction\n",
-			  name, rp->linked[at].imm);
-		return -BC_ERRNO__RELOC;
-	}
+	if (addr < 0 || addr % INSN_SZ)
+		return bad_func_addr(rp, u, i, sym);
 	err = link_target(rp, u, i, sym->shndx, addr / INSN_SZ, &dst);
 	if (err)
 		return err;
@@ -874,105 +950,136 @@ static int reloc_func_addr(struct rprog *rp, const struct bc_btf_span *u,
 	return 0;
 }
 
-/*
- * The map definition of section shndx taking in off, -1 if none; *data
- * gets the section's first data map and *map_sec whether it defines maps.
- */
-static ssize_t find_map(const struct rctx *ctx, size_t shndx, __u64 off,
-			const struct bc_map **data, bool *map_sec)
+/* Overlapping definitions: the first match in map order. */
+static ssize_t find_def_overlap(const struct bc_object *obj,
+				const struct rmaps *rm, __u64 off)
 {
-	const struct bc_object *obj = ctx->obj;
-	const struct rmaps *rm;
-	const struct rsec *rs;
-	size_t m, lo, hi, mid;
+	size_t m, best = SIZE_MAX;
 
-	*data = NULL;
-	*map_sec = false;
-	rs = rsec_of(ctx, shndx);
-	if (!rs)
+	for (m = 0; m < rm->def_cnt; m++)
+		if (map_covers(obj->maps[rm->defs[m].idx], off) &&
+		    rm->defs[m].idx < best)
+			best = rm->defs[m].idx;
+	return best == SIZE_MAX ? -1 : (ssize_t)best;
+}
+
+/*
+ * The map whose definition takes in byte off of the section, -1 if none:
+ * the last definition starting at or before off. Programs reference maps
+ * in definition order more often than not, so the one after the last
+ * found is tried before a binary search.
+ */
+static inline ssize_t find_def(const struct bc_object *obj, struct rmaps *rm,
+			__u64 off)
+{
+	const struct rdef *d = rm->defs;
+	size_t n = rm->def_cnt, h, lo, hi, mid;
+
+	if (rm->overlap)
+		return find_def_overlap(obj, rm, off);
+	if (!n)
 		return -1;
-	rm = &rs->maps;
-	*data = rm->data;
-	*map_sec = rm->def_cnt;
-	if (rm->overlap) {
-		/* The first match in map order, not in offset order. */
-		for (m = 0, lo = SIZE_MAX; m < rm->def_cnt; m++)
-			if (map_covers(obj->maps[rm->defs[m].idx], off) &&
-			    rm->defs[m].idx < lo)
-				lo = rm->defs[m].idx;
-		return lo == SIZE_MAX ? -1 : (ssize_t)lo;
+	h = rm->def_hint + 1 < n ? rm->def_hint + 1 : 0;
+	if (d[h].off <= off && (h + 1 == n || d[h + 1].off > off)) {
+		lo = h + 1;
+	} else {
+		lo = 0;
+		hi = n;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (d[mid].off <= off)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (!lo)
+			return -1;
 	}
-	/* The last definition starting at or before off. */
-	lo = 0;
-	hi = rm->def_cnt;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (rm->defs[mid].off <= off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo && map_covers(obj->maps[rm->defs[lo - 1].idx], off))
-		return rm->defs[lo - 1].idx;
+	rm->def_hint = lo - 1;
+	if (map_covers(obj->maps[d[lo - 1].idx], off))
+		return d[lo - 1].idx;
 	return -1;
 }
 
-static int reloc_map(struct rprog *rp, const struct bc_btf_span *u, size_t i,
-		     const struct bc_elf_sym *sym, const char *name)
+static __cold int no_map(const struct rprog *rp, const struct bc_btf_span *u,
+			 size_t i, const struct bc_elf_sym *sym, bool map_sec,
+			 __u64 off)
+{
+	const char *name = bc_elf_sym_name(rp->ctx->elf, sym);
+	const char *sname = rp->ctx->elf->secs[sym->shndx].name;
+
+	if (map_sec)
+		unit_warn(rp, u, i, "relocation against '%s' in section '%s' at offset %llu matches no map definition\n",
+			  name, sname, (unsigned long long)off);
+	else
+		unit_warn(rp, u, i, "relocation against '%s' in section '%s', which holds no map, data or code\n",
+			  name, sname);
+	return unit_report(rp, u, i,
+			   map_sec ? "reloc-no-map" : "reloc-unknown-target",
+			   "relocation against '%s' in section '%s' %s",
+			   name, sname, map_sec ?
+			   "matches no map definition" :
+			   "which holds no map, data or code") ?:
+	       -BC_ERRNO__RELOC;
+}
+
+static __cold int bad_value_off(const struct rprog *rp,
+				const struct bc_btf_span *u, size_t i,
+				const struct bc_elf_sym *sym,
+				const struct bc_map *data, __s64 voff)
+{
+	unit_warn(rp, u, i, "relocation against '%s' in section '%s': value offset %lld out of range\n",
+		  bc_elf_sym_name(rp->ctx->elf, sym),
+		  data->sec_name ? data->sec_name : "?", (long long)voff);
+	return -BC_ERRNO__RELOC;
+}
+
+/* A reference to a global data section's value, or to nothing known. */
+static int reloc_data(struct rprog *rp, const struct bc_btf_span *u, size_t i,
+		      const struct bc_elf_sym *sym, const struct rmaps *rm,
+		      __u64 off)
 {
 	size_t at = u->linked_off + i;
 	struct bpf_insn *insn = &rp->linked[at];
-	const struct bc_map *data;
-	bool map_sec;
-	ssize_t m;
-	__u64 off;
+	const struct bc_map *data = rm ? rm->data : NULL;
 	__s64 voff;
 
-	/* Static maps are reached through the section symbol plus imm. */
-	off = sym->type == STT_SECTION ? (__u64)(__u32)insn->imm : sym->value;
-	m = find_map(rp->ctx, sym->shndx, off, &data, &map_sec);
-	if (m >= 0) {
-		insn[0].src_reg = BPF_PSEUDO_MAP_FD;
-		insn[0].imm = 0;
-		return add_fixup(rp, at, BC_FIX_MAP_FD, m, 0);
-	}
-	if (map_sec || !data) {
-		const char *sname = rp->ctx->elf->secs[sym->shndx].name;
-
-		if (map_sec)
-			unit_warn(rp, u, i, "relocation against '%s' in section '%s' at offset %llu matches no map definition\n",
-				  name, sname, (unsigned long long)off);
-		else
-			unit_warn(rp, u, i, "relocation against '%s' in section '%s', which holds no map, data or code\n",
-				  name, sname);
-		return unit_report(rp, u, i,
-				   map_sec ? "reloc-no-map" : "reloc-unknown-target",
-				   "relocation against '%s' in section '%s' %s",
-				   name, sname, map_sec ?
-				   "matches no map definition" :
-				   "which holds no map, data or code") ?:
-		       -BC_ERRNO__RELOC;
-	}
+	if (!data || rm->def_cnt)
+		return no_map(rp, u, i, sym, rm && rm->def_cnt, off);
 	voff = (__s64)(sym->type == STT_SECTION ? 0 : sym->value) + insn->imm;
-	if (voff < 0 || voff > UINT32_MAX) {
-		unit_warn(rp, u, i, "relocation against '%s' in section '%s': value offset %lld out of range\n",
-			  name, data->sec_name ? data->sec_name : "?",
-			  (long long)voff);
-		return -BC_ERRNO__RELOC;
-	}
+	if (voff < 0 || voff > UINT32_MAX)
+		return bad_value_off(rp, u, i, sym, data, voff);
 	insn[0].src_reg = BPF_PSEUDO_MAP_VALUE;
 	insn[0].imm = 0;
 	insn[1].imm = (__s32)voff;
 	return add_fixup(rp, at, BC_FIX_MAP_VALUE, data->idx, (__u32)voff);
 }
 
-static int reloc_ld64(struct rprog *rp, const struct bc_btf_span *u, size_t i,
-		      const struct bc_elf_rel *rel)
+static inline int reloc_map(struct rprog *rp, const struct bc_btf_span *u,
+			    size_t i, const struct bc_elf_sym *sym)
 {
-	const struct bc_elf *elf = rp->ctx->elf;
+	size_t at = u->linked_off + i;
+	struct bpf_insn *insn = &rp->linked[at];
+	struct rsec *rs = rsec_of(rp->ctx, sym->shndx);
+	ssize_t m;
+	__u64 off;
+
+	/* Static maps are reached through the section symbol plus imm. */
+	off = sym->type == STT_SECTION ? (__u64)(__u32)insn->imm : sym->value;
+	m = rs ? find_def(rp->ctx->obj, &rs->maps, off) : -1;
+	if (m < 0)
+		return reloc_data(rp, u, i, sym, rs ? &rs->maps : NULL, off);
+	insn[0].src_reg = BPF_PSEUDO_MAP_FD;
+	insn[0].imm = 0;
+	return add_fixup(rp, at, BC_FIX_MAP_FD, m, 0);
+}
+
+/* ld_imm64 without a relocation, or without its second slot. */
+static __cold int ld64_unrelocated(const struct rprog *rp,
+				   const struct bc_btf_span *u, size_t i,
+				   const struct bc_elf_rel *rel)
+{
 	const struct bpf_insn *insn = &rp->linked[u->linked_off + i];
-	const struct bc_elf_sym *sym;
-	const char *name;
 
 	if (i + 1 >= u->cnt) {
 		if (!rel && insn->src_reg != BPF_PSEUDO_FUNC)
@@ -980,14 +1087,18 @@ static int reloc_ld64(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		unit_warn(rp, u, i, "ld_imm64 is missing its second slot\n");
 		return -BC_ERRNO__RELOC;
 	}
-	if (!rel) {
-		if (insn->src_reg != BPF_PSEUDO_FUNC)
-			return 0;
-		unit_warn(rp, u, i, "callback address (BPF_PSEUDO_FUNC) without relocation\n");
-		return -BC_ERRNO__RELOC;
-	}
-	sym = &elf->syms[rel->sym];
-	name = bc_elf_sym_name(elf, sym);
+	if (insn->src_reg != BPF_PSEUDO_FUNC)
+		return 0;
+	unit_warn(rp, u, i, "callback address (BPF_PSEUDO_FUNC) without relocation\n");
+	return -BC_ERRNO__RELOC;
+}
+
+static __cold int ld64_unresolved(const struct rprog *rp,
+				  const struct bc_btf_span *u, size_t i,
+				  const struct bc_elf_sym *sym)
+{
+	const char *name = bc_elf_sym_name(rp->ctx->elf, sym);
+
 	if (sym->shndx == SHN_UNDEF && sym->bind != STB_LOCAL) {
 		unit_warn(rp, u, i, "reference to extern '%s' (__ksym/__kconfig): externs are not supported\n",
 			  name);
@@ -995,36 +1106,37 @@ static int reloc_ld64(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 				   "reference to extern '%s'", name) ?:
 		       -BC_ERRNO__UNSUPP;
 	}
-	if (sym->shndx == SHN_UNDEF || sym->shndx >= elf->sec_cnt) {
-		unit_warn(rp, u, i, "relocation against unresolved symbol '%s' (extern / forgot to initialize global var?)\n",
-			  name);
-		return unit_report(rp, u, i, "reloc-unknown-symbol",
-				   "relocation against unresolved symbol '%s'",
-				   name) ?: -BC_ERRNO__RELOC;
-	}
-	if (elf->secs[sym->shndx].exec)
-		return reloc_func_addr(rp, u, i, sym, name);
-	return reloc_map(rp, u, i, sym, name);
+	unit_warn(rp, u, i, "relocation against unresolved symbol '%s' (extern / forgot to initialize global var?)\n",
+		  name);
+	return unit_report(rp, u, i, "reloc-unknown-symbol",
+			   "relocation against unresolved symbol '%s'",
+			   name) ?: -BC_ERRNO__RELOC;
 }
 
-/* Relocate instruction i of unit u, which rel (or NULL) targets. */
-static int reloc_insn(struct rprog *rp, const struct bc_btf_span *u, size_t i,
+static int reloc_ld64(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		      const struct bc_elf_rel *rel)
 {
-	__u8 code = rp->linked[u->linked_off + i].code;
+	const struct bc_elf *elf = rp->ctx->elf;
+	const struct bc_elf_sym *sym;
 
-	if (code == INSN_LD_IMM64)
-		return reloc_ld64(rp, u, i, rel);
-	if (code == INSN_CALL)
-		return reloc_call(rp, u, i, rel);
-	if (rel) {
-		unit_warn(rp, u, i, "relocation against '%s' on insn code 0x%02x, neither ld_imm64 nor call\n",
-			  bc_elf_sym_name(rp->ctx->elf,
-					  &rp->ctx->elf->syms[rel->sym]),
-			  code);
-		return -BC_ERRNO__RELOC;
-	}
-	return 0;
+	if (unlikely(!rel || i + 1 >= u->cnt))
+		return ld64_unrelocated(rp, u, i, rel);
+	sym = &elf->syms[rel->sym];
+	if (unlikely(sym->shndx == SHN_UNDEF || sym->shndx >= elf->sec_cnt))
+		return ld64_unresolved(rp, u, i, sym);
+	if (elf->secs[sym->shndx].exec)
+		return reloc_func_addr(rp, u, i, sym);
+	return reloc_map(rp, u, i, sym);
+}
+
+static __cold int bad_insn_rel(const struct rprog *rp,
+			       const struct bc_btf_span *u, size_t i,
+			       const struct bc_elf_rel *rel, __u8 code)
+{
+	unit_warn(rp, u, i, "relocation against '%s' on insn code 0x%02x, neither ld_imm64 nor call\n",
+		  bc_elf_sym_name(rp->ctx->elf, &rp->ctx->elf->syms[rel->sym]),
+		  code);
+	return -BC_ERRNO__RELOC;
 }
 
 /* Opcodes the scan stops at: bpf2bpf calls and ld_imm64 may need work. */
@@ -1033,20 +1145,36 @@ static const bool scan_stop[256] = {
 	[INSN_LD_IMM64] = true,
 };
 
+/* Step over instructions that are neither call nor ld_imm64, 4 at once. */
+static inline const struct bpf_insn *skip_plain(const struct bpf_insn *p,
+					 const struct bpf_insn *stop)
+{
+	while (stop - p >= 4 &&
+	       !(scan_stop[p[0].code] | scan_stop[p[1].code] |
+		 scan_stop[p[2].code] | scan_stop[p[3].code]))
+		p += 4;
+	while (p < stop && !scan_stop[p->code])
+		p++;
+	return p;
+}
+
 /*
  * Advance fr to the next instruction of u that may need work, and return
  * its index (u->cnt if none is left): one that a relocation targets, a
  * bpf2bpf call or an ld_imm64. Helper calls and ld_imm64 without a
  * relocation or callback flag need none and are stepped over.
  */
-static size_t scan_unit(const struct rprog *rp, const struct bc_btf_span *u,
-			struct rframe *fr)
+static inline size_t scan_unit(const struct rprog *rp,
+			       const struct bc_btf_span *u, struct rframe *fr)
 {
 	const struct rsec *rs = fr->rs;
 	const struct bpf_insn *insns = rp->linked + u->linked_off;
-	const struct bpf_insn *p = insns + fr->pos, *stop = insns + u->cnt;
+	const struct bpf_insn *end = insns + u->cnt, *stop = end, *p;
 	__u64 rel_off, off;
 
+	if (fr->pos >= u->cnt)
+		return u->cnt;
+	p = insns + fr->pos;
 	/* Stop at the instruction the next relocation targets. */
 	if (fr->rel < rs->rel_cnt) {
 		rel_off = rs->rels[fr->rel].offset;
@@ -1057,41 +1185,25 @@ static size_t scan_unit(const struct rprog *rp, const struct bc_btf_span *u,
 			stop = insns + (rel_off - u->off + INSN_SZ - 1) /
 				       INSN_SZ;
 	}
-	for (; p < stop; p++) {
-		if (!scan_stop[p->code])
-			continue;
+	for (;;) {
+		p = skip_plain(p, stop);
+		if (p >= stop)
+			break;
 		if (p->code == INSN_CALL) {
 			if (p->src_reg == BPF_PSEUDO_CALL)
 				break;
-			continue;	/* helper, or kfunc by BTF id */
+			p++;	/* helper, or kfunc by BTF id */
+			continue;
 		}
-		if (p->src_reg == BPF_PSEUDO_FUNC || p + 1 >= insns + u->cnt)
+		if (p->src_reg == BPF_PSEUDO_FUNC || p + 1 >= end)
 			break;
-		p++;	/* the second slot is never an instruction */
+		p += 2;	/* the second slot is never an instruction */
 	}
 	/* Keep the cursor on the first relocation not before p. */
 	off = u->off + (__u64)(p - insns) * INSN_SZ;
 	while (fr->rel < rs->rel_cnt && rs->rels[fr->rel].offset < off)
 		fr->rel++;
 	return p - insns;
-}
-
-/* Room for one fixup per relocation of the entry; callees grow it. */
-static int reserve_fixups(struct rprog *rp)
-{
-	const struct bc_btf_span *entry = &rp->units[0];
-	const struct rsec *rs = rsec_of(rp->ctx, entry->sec_idx);
-	size_t n;
-
-	n = rel_lower_bound(rs, entry->off + (__u64)entry->cnt * INSN_SZ) -
-	    rp->stack[0].rel;
-	if (!n)
-		return 0;
-	rp->fixups = malloc(n * sizeof(*rp->fixups));
-	if (!rp->fixups)
-		return -ENOMEM;
-	rp->fix_cap = n;
-	return 0;
 }
 
 /*
@@ -1105,29 +1217,35 @@ static int link_prog(struct rprog *rp)
 	int err;
 
 	err = add_unit(rp, prog->sec_idx, prog->sec_off, prog->insn_cnt, NULL);
-	err = err ?: reserve_fixups(rp);
 	if (err)
 		return err;
 	while (rp->depth) {
 		struct rframe *fr = &rp->stack[rp->depth - 1];
 		const struct bc_btf_span *u = &rp->units[fr->unit];
-		const struct rsec *rs = fr->rs;
+		struct rsec *rs = fr->rs;
 		const struct bc_elf_rel *rel = NULL;
-		__u64 off;
 		size_t i;
+		__u8 code;
 
 		i = scan_unit(rp, u, fr);
 		if (i >= u->cnt) {
+			/* The next unit of the section likely starts here. */
+			rs->rel_hint = fr->rel;
 			rp->depth--;
 			continue;
 		}
-		off = u->off + (__u64)i * INSN_SZ;
-		if (fr->rel < rs->rel_cnt && rs->rels[fr->rel].offset == off)
+		if (fr->rel < rs->rel_cnt &&
+		    rs->rels[fr->rel].offset == u->off + (__u64)i * INSN_SZ)
 			rel = &rs->rels[fr->rel++];
+		code = rp->linked[u->linked_off + i].code;
 		/* Advance first: relocating may push the callee's frame. */
-		fr->pos = i + (rp->linked[u->linked_off + i].code ==
-			       INSN_LD_IMM64 ? 2 : 1);
-		err = reloc_insn(rp, u, i, rel);
+		fr->pos = i + (code == INSN_LD_IMM64 ? 2 : 1);
+		if (code == INSN_LD_IMM64)
+			err = reloc_ld64(rp, u, i, rel);
+		else if (code == INSN_CALL)
+			err = reloc_call(rp, u, i, rel);
+		else if (rel)
+			err = bad_insn_rel(rp, u, i, rel, code);
 		if (err)
 			return err;
 	}
@@ -1138,6 +1256,8 @@ static int check_core(struct rprog *rp)
 {
 	size_t i, n = 0;
 
+	if (!rp->ctx->has_core)
+		return 0;
 	for (i = 0; i < rp->unit_cnt; i++) {
 		const struct bc_btf_span *u = &rp->units[i];
 
@@ -1186,17 +1306,32 @@ static void prog_reset(struct bc_prog *prog)
 }
 
 /* Fixups are added in walk order: sorted unless a callee came between. */
-static void sort_fixups(struct rprog *rp)
+static void sort_fixups(struct bc_fixup *fix, size_t cnt)
 {
 	size_t i;
 
-	for (i = 1; i < rp->fix_cnt; i++) {
-		if (rp->fixups[i - 1].insn < rp->fixups[i].insn)
+	for (i = 1; i < cnt; i++) {
+		if (fix[i - 1].insn < fix[i].insn)
 			continue;
-		qsort(rp->fixups, rp->fix_cnt, sizeof(*rp->fixups),
-		      cmp_fixup);
+		qsort(fix, cnt, sizeof(*fix), cmp_fixup);
 		return;
 	}
+}
+
+/* The program's own copy of its fixups, taken from the scratch. */
+static int keep_fixups(struct rprog *rp, struct bc_fixup **out)
+{
+	struct bc_fixup *fix = rp->ctx->fix;
+
+	*out = NULL;
+	if (!rp->fix_cnt)
+		return 0;
+	sort_fixups(fix, rp->fix_cnt);
+	*out = malloc(rp->fix_cnt * sizeof(*fix));
+	if (!*out)
+		return -ENOMEM;
+	memcpy(*out, fix, rp->fix_cnt * sizeof(*fix));
+	return 0;
 }
 
 static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
@@ -1205,6 +1340,7 @@ static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 		.ctx = ctx, .prog = prog,
 		.units = ctx->units, .stack = ctx->stack,
 	};
+	struct bc_fixup *fixups = NULL;
 	size_t i;
 	int err;
 
@@ -1215,22 +1351,18 @@ static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 		err = check_core(&rp);
 	if (!err)
 		err = prog_btf_info(&rp);
+	if (!err)
+		err = keep_fixups(&rp, &fixups);
 	/* Per-program function state is reset for the next entry. */
-	for (i = 0; i < rp.unit_cnt; i++)
-		if (ctx->unit_funcs[i])
-			ctx->unit_funcs[i]->linked_off = NOT_LINKED;
-	if (err || !rp.fix_cnt) {
-		free(rp.fixups);
-		rp.fixups = NULL;
-	}
+	for (i = 1; i < rp.unit_cnt; i++)
+		ctx->unit_funcs[i]->linked_off = NOT_LINKED;
 	if (err) {
 		free(rp.linked);
 		return err;
 	}
-	sort_fixups(&rp);
 	prog->linked = rp.linked;
 	prog->linked_cnt = rp.cnt;
-	prog->fixups = rp.fixups;
+	prog->fixups = fixups;
 	prog->fixup_cnt = rp.fix_cnt;
 	pr_debug("reloc: %s: prog '%s': %zu insns linked (%zu own), %zu fixups\n",
 		 ctx->path, prog->name, rp.cnt, prog->insn_cnt, rp.fix_cnt);

@@ -547,6 +547,73 @@ START_TEST(test_idempotent)
 }
 END_TEST
 
+/*
+ * A code section without function symbols holds no function a call can
+ * enter: libbpf finds no subprogram there and refuses the call. A call
+ * into the entry's own section stays inside the entry.
+ */
+START_TEST(test_symbolless_section)
+{
+	struct fake *f = f_new();
+	size_t xdp = f_sec(f, "xdp", true, 0);
+	size_t text = f_sec(f, ".text", true, 0);
+	size_t own = f_sec(f, "tc", true, 0);
+	size_t ts = f_secsym(f, text), os = f_secsym(f, own);
+	struct bc_prog *p;
+
+	F_CODE(f, text, MOVI(1), EXIT);
+	F_CODE(f, xdp, MOVI(0), CALL(-1), EXIT);
+	f_rel(f, xdp, 1, ts);
+	F_CODE(f, own, MOVI(0), CALL(-1), EXIT);
+	f_rel(f, own, 1, os);
+	f_prog(f, "prog", xdp, 0, 3);
+	p = f_prog(f, "own", own, 0, 3);
+	f->obj.progs[0]->autoload = false;
+
+	ck_assert_int_eq(bc_reloc(&f->obj), 0);
+	assert_log("prog 'prog': insn 1 (section 'xdp'+0x8): call target '.text'+0x0 (insn 0) is not the start of a function");
+	ck_assert_ptr_null(f->obj.progs[0]->linked);
+	ck_assert_uint_eq(p->linked_cnt, 3);
+	ck_assert_int_eq(p->linked[1].imm, 0 - 1 - 1);
+	f_free(f);
+}
+END_TEST
+
+/*
+ * Overlapping functions are linked once each, so a program can have more
+ * fixups than any section has relocations: the scratch outgrows its
+ * reservation.
+ */
+START_TEST(test_fixups_outgrow_reserve)
+{
+	struct fake *f = f_new();
+	size_t xdp = f_sec(f, "xdp", true, 0);
+	size_t text = f_sec(f, ".text", true, 0);
+	size_t maps = f_sec(f, "maps", false, 20), a, b, m;
+	struct bc_prog *p;
+
+	F_CODE(f, text, LD64(1, 0, 0), LD64(1, 0, 0), EXIT);
+	a = f_func(f, "a", text, 0, 5, true);
+	b = f_func(f, "b", text, 2, 3, true);
+	m = f_sym(f, "m", maps, 0, 20, STT_OBJECT, STB_GLOBAL);
+	f_rel(f, text, 0, m);
+	f_rel(f, text, 2, m);
+	F_CODE(f, xdp, CALL(-1), CALL(-1), EXIT);
+	f_rel(f, xdp, 0, a);
+	f_rel(f, xdp, 1, b);
+	f_map(f, "m", BC_MAP_USER, maps, 0, 20);
+	p = f_prog(f, "prog", xdp, 0, 3);
+
+	ck_assert_int_eq(bc_reloc(&f->obj), 0);
+	ck_assert_uint_eq(p->linked_cnt, 3 + 5 + 3);
+	ck_assert_uint_eq(p->fixup_cnt, 3);
+	assert_fixup(p, 0, 3, BC_FIX_MAP_FD, 0, 0);
+	assert_fixup(p, 1, 5, BC_FIX_MAP_FD, 0, 0);
+	assert_fixup(p, 2, 8, BC_FIX_MAP_FD, 0, 0);
+	f_free(f);
+}
+END_TEST
+
 /* ---- errors ------------------------------------------------------------- */
 
 START_TEST(test_err_not_func_start)
@@ -1099,6 +1166,8 @@ int main(void)
 	tcase_add_test(tc, test_subprog_in_own_section);
 	tcase_add_test(tc, test_callback_addr);
 	tcase_add_test(tc, test_idempotent);
+	tcase_add_test(tc, test_symbolless_section);
+	tcase_add_test(tc, test_fixups_outgrow_reserve);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
