@@ -46,6 +46,18 @@
 #define R_BPF_64_32		10
 #endif
 
+#ifndef unlikely
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#endif
+#ifndef __cold
+#define __cold		__attribute__((cold, noinline))
+#endif
+
+/* A name slot: section index below, the high half of its hash above. */
+#define NAME_IDX_MASK	0xffffU		/* BC_MAX_SECTIONS fits */
+
+#define REL_LIST_MAX	64
+
 struct strtab {
 	const char *data;
 	size_t size;
@@ -63,7 +75,45 @@ struct elf_layout {
 	size_t shstrndx;
 	bool swap;		/* object byte order differs from the host's */
 	struct strtab names;
+	/* The first two SHT_SYMTAB sections seen by load_sections(). */
+	size_t symtab[2];
+	/*
+	 * The REL and RELA sections in index order, so that the relocation
+	 * passes skip the others. Past REL_LIST_MAX of them the list is
+	 * incomplete, and the passes walk every section instead.
+	 */
+	__u16 rel_list[REL_LIST_MAX];
+	size_t rel_cnt;
 };
+
+/*
+ * Field readers for unaligned, possibly foreign-endian bytes. The loops
+ * over sections, symbols and relocations are instantiated once per byte
+ * order (swap is a constant in each), so a native object pays no test.
+ */
+static __always_inline __u16 rd16(const void *p, bool swap)
+{
+	__u16 v;
+
+	memcpy(&v, p, sizeof(v));
+	return swap ? bswap_16(v) : v;
+}
+
+static __always_inline __u32 rd32(const void *p, bool swap)
+{
+	__u32 v;
+
+	memcpy(&v, p, sizeof(v));
+	return swap ? bswap_32(v) : v;
+}
+
+static __always_inline __u64 rd64(const void *p, bool swap)
+{
+	__u64 v;
+
+	memcpy(&v, p, sizeof(v));
+	return swap ? bswap_64(v) : v;
+}
 
 static bool host_big_endian(void)
 {
@@ -288,22 +338,25 @@ static int check_shstrtab(struct bc_elf *elf, struct elf_layout *l)
 	return 0;
 }
 
-static int check_sec_hdr(struct bc_elf *elf, const struct bc_elf_sec *sec,
-			 __u64 off)
+static __always_inline const char *sec_hdr_why(const struct bc_elf *elf,
+						const struct bc_elf_sec *sec,
+						__u64 off)
 {
-	const char *why = NULL;
-
 	if (sec->flags & SHF_COMPRESSED)
-		why = "compressed sections (SHF_COMPRESSED) are not supported";
-	else if (sec->type != SHT_NOBITS &&
-		 !range_ok(off, sec->size, elf->size))
-		why = "data lies past the end of the file";
-	else if (!is_pow2_or_zero(sec->addralign))
-		why = "alignment is not a power of two";
-	else if (sec->exec && sec->size % BPF_INSN_SZ)
-		why = "executable section size is not a multiple of 8";
-	if (!why)
-		return 0;
+		return "compressed sections (SHF_COMPRESSED) are not supported";
+	if (sec->type != SHT_NOBITS && !range_ok(off, sec->size, elf->size))
+		return "data lies past the end of the file";
+	if (!is_pow2_or_zero(sec->addralign))
+		return "alignment is not a power of two";
+	if (sec->exec && sec->size % BPF_INSN_SZ)
+		return "executable section size is not a multiple of 8";
+	return NULL;
+}
+
+static __cold int bad_sec_hdr(const struct bc_elf *elf,
+			      const struct bc_elf_sec *sec, __u64 off,
+			      const char *why)
+{
 	pr_warn("elf: %s: section %zu '%s': %s (offset %llu, size %llu, align %llu)\n",
 		elf->path, sec->idx, sec->name, why,
 		(unsigned long long)off,
@@ -312,128 +365,205 @@ static int check_sec_hdr(struct bc_elf *elf, const struct bc_elf_sec *sec,
 	return -BC_ERRNO__FORMAT;
 }
 
-static int load_section(struct bc_elf *elf, const struct elf_layout *l,
-			size_t idx)
+static __cold int bad_sec_name(const struct bc_elf *elf, size_t idx,
+			       __u32 off, const char *name)
 {
-	struct bc_elf_sec *sec = &elf->secs[idx];
-	const char *name;
-	Elf64_Shdr sh;
-	int err;
-
-	read_shdr(l->shdrs, l->swap, idx, &sh);
-	name = strtab_get(&l->names, sh.sh_name);
-	if (!name) {
+	if (!name)
 		pr_warn("elf: %s: section %zu: name offset %u is outside the section name table\n",
-			elf->path, idx, sh.sh_name);
-		return -BC_ERRNO__FORMAT;
-	}
-	if (!name[0]) {
+			elf->path, idx, off);
+	else
 		pr_warn("elf: %s: section %zu: unnamed section\n",
 			elf->path, idx);
-		return -BC_ERRNO__FORMAT;
+	return -BC_ERRNO__FORMAT;
+}
+
+/*
+ * Section names hash on their first 16 bytes, zero from the terminator
+ * on: a fixed cost per name, and enough to tell "socket0" from "socket1"
+ * or ".rel*" from ".debug*". Longer names sharing them only probe further.
+ */
+static __u32 name_mix(__u64 w0, __u64 w1)
+{
+	__u64 h = w0 * 0x9e3779b97f4a7c15ULL ^ w1 * 0xc2b2ae3d27d4eb4fULL;
+
+	return (__u32)(h >> 32);
+}
+
+/* Any string: never reads past its terminator. */
+static inline __u32 name_hash(const char *name)
+{
+	unsigned char b[16] = {};
+	__u64 w0, w1;
+
+	memcpy(b, name, strnlen(name, sizeof(b)));
+	memcpy(&w0, b, sizeof(w0));
+	memcpy(&w1, b + 8, sizeof(w1));
+	return name_mix(w0, w1);
+}
+
+/* The same, out of line: the rare case of the section loop. */
+static __attribute__((noinline)) __u32 name_hash_tail(const char *name)
+{
+	return name_hash(name);
+}
+
+#if __BYTE_ORDER == __LITTLE_ENDIAN
+/*
+ * Clear a little-endian word from its first NUL byte on (the lowest byte
+ * the zero-byte test flags is exact). *ended tells whether it had one.
+ */
+static inline __u64 word_to_nul(__u64 w, bool *ended)
+{
+	__u64 z = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+
+	*ended = z != 0;
+	return z ? w & (((z & -z) >> 7) - 1) : w;
+}
+#endif
+
+/*
+ * name_hash() of the name at off of a string table, two words at a time
+ * when 16 bytes of the table follow it.
+ */
+static inline __u32 name_hash_at(const struct strtab *tab, __u64 off)
+{
+#if __BYTE_ORDER == __LITTLE_ENDIAN
+	__u64 w0, w1 = 0;
+	bool ended;
+
+	if (tab->size - off >= 2 * sizeof(w0)) {
+		memcpy(&w0, tab->data + off, sizeof(w0));
+		w0 = word_to_nul(w0, &ended);
+		if (!ended) {
+			memcpy(&w1, tab->data + off + 8, sizeof(w1));
+			w1 = word_to_nul(w1, &ended);
+		}
+		return name_mix(w0, w1);
 	}
-	/* The table is not zeroed: this sets every field. */
-	*sec = (struct bc_elf_sec){
-		.idx = idx,
-		.name = name,
-		.type = sh.sh_type,
-		.flags = sh.sh_flags,
-		.size = sh.sh_size,
-		.link = sh.sh_link,
-		.info = sh.sh_info,
-		.entsize = sh.sh_entsize,
-		.addralign = sh.sh_addralign,
-		.exec = sh.sh_type == SHT_PROGBITS &&
-			(sh.sh_flags & SHF_EXECINSTR) && sh.sh_size > 0,
-	};
-	err = check_sec_hdr(elf, sec, sh.sh_offset);
-	if (err)
-		return err;
+#endif
+	return name_hash_tail(tab->data + off);
+}
+
+/*
+ * Linear probing, inserts in index order and never a removal: of two
+ * sections of one name the lower index sits earlier on the probe path,
+ * so lookups find it first, as a walk in index order would.
+ */
+static inline void name_insert(struct bc_elf *elf, size_t idx, __u32 hash)
+{
+	size_t slot = hash & elf->name_mask;
+
+	while (elf->name_slots[slot])
+		slot = (slot + 1) & elf->name_mask;
+	elf->name_slots[slot] = (hash & ~NAME_IDX_MASK) | (__u32)idx;
+}
+
+/*
+ * One pass over the headers: each section is checked, entered in the name
+ * index, and noted if it is a symbol table (find_symtab() judges them).
+ * Fields are checked in locals and the entry's bool is stored last: a
+ * byte-wide store may alias anything and would make the compiler reload.
+ */
+static __always_inline int load_section(struct bc_elf *elf,
+					struct elf_layout *l, size_t idx,
+					bool swap, bool terminated)
+{
+	const unsigned char *raw = l->shdrs + idx * sizeof(Elf64_Shdr);
+	__u32 name_off = rd32(raw + offsetof(Elf64_Shdr, sh_name), swap);
+	struct bc_elf_sec *sec = &elf->secs[idx];
+	const char *name, *why;
+	__u64 off;
+
+	if (terminated)
+		name = name_off < l->names.size ?
+		       l->names.data + name_off : NULL;
+	else
+		name = strtab_get(&l->names, name_off);
+	if (unlikely(!name || !name[0]))
+		return bad_sec_name(elf, idx, name_off, name);
+	off = rd64(raw + offsetof(Elf64_Shdr, sh_offset), swap);
+	sec->idx = idx;
+	sec->name = name;
+	sec->type = rd32(raw + offsetof(Elf64_Shdr, sh_type), swap);
+	sec->link = rd32(raw + offsetof(Elf64_Shdr, sh_link), swap);
+	sec->info = rd32(raw + offsetof(Elf64_Shdr, sh_info), swap);
+	sec->flags = rd64(raw + offsetof(Elf64_Shdr, sh_flags), swap);
+	sec->size = rd64(raw + offsetof(Elf64_Shdr, sh_size), swap);
+	sec->entsize = rd64(raw + offsetof(Elf64_Shdr, sh_entsize), swap);
+	sec->addralign = rd64(raw + offsetof(Elf64_Shdr, sh_addralign), swap);
+	sec->data = NULL;
+	sec->rels = NULL;
+	sec->rel_cnt = 0;
+	sec->rel_sec = 0;
+	sec->sym_first = sec->sym_cnt = 0;
+	sec->exec = sec->type == SHT_PROGBITS &&
+		    (sec->flags & SHF_EXECINSTR) && sec->size > 0;
+	why = sec_hdr_why(elf, sec, off);
+	if (unlikely(why))
+		return bad_sec_hdr(elf, sec, off, why);
 	if (sec->type != SHT_NOBITS && sec->size)
-		sec->data = (const __u8 *)elf->buf + sh.sh_offset;
+		sec->data = (const __u8 *)elf->buf + off;
+	if (sec->type == SHT_SYMTAB && !l->symtab[1])
+		l->symtab[l->symtab[0] ? 1 : 0] = idx;
+	if (sec->type == SHT_REL || sec->type == SHT_RELA) {
+		if (l->rel_cnt < REL_LIST_MAX)
+			l->rel_list[l->rel_cnt] = (__u16)idx;
+		l->rel_cnt++;
+	}
+	name_insert(elf, idx, name_hash_at(&l->names, name_off));
 	return 0;
 }
 
-static int load_sections(struct bc_elf *elf, const struct elf_layout *l)
+/*
+ * The common case, host byte order and a NUL-terminated name table, is
+ * instantiated apart: it tests the byte order of no field and the
+ * terminator of no name.
+ */
+static int load_sections_native(struct bc_elf *elf, struct elf_layout *l)
 {
 	size_t i;
 	int err;
 
-	elf->secs[0] = (struct bc_elf_sec){ .name = "" };
 	for (i = 1; i < elf->sec_cnt; i++) {
-		err = load_section(elf, l, i);
+		err = load_section(elf, l, i, false, true);
+		if (unlikely(err))
+			return err;
+	}
+	return 0;
+}
+
+static int load_sections_any(struct bc_elf *elf, struct elf_layout *l)
+{
+	size_t i;
+	int err;
+
+	for (i = 1; i < elf->sec_cnt; i++) {
+		err = load_section(elf, l, i, l->swap, l->names.terminated);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-/*
- * Section names hash on their length and their first and last bytes (up
- * to eight of each, read as overlapping words): a fixed cost per name, and
- * enough to tell "socket0" from "socket1" or ".rel*" from ".debug*".
- */
-static __u32 name_hash(const char *name)
+static int load_sections(struct bc_elf *elf, struct elf_layout *l)
 {
-	size_t len = strlen(name);
-	__u64 head, tail;
-	__u32 h4, t4;
-
-	if (len >= 8) {
-		memcpy(&head, name, 8);
-		memcpy(&tail, name + len - 8, 8);
-	} else if (len >= 4) {
-		memcpy(&h4, name, 4);
-		memcpy(&t4, name + len - 4, 4);
-		head = h4;
-		tail = t4;
-	} else {
-		head = len ? (__u8)name[0] | (__u8)name[len / 2] << 8 |
-			     (__u8)name[len - 1] << 16 : 0;
-		tail = 0;
-	}
-	head = (head ^ len) * 0x9e3779b97f4a7c15ULL;
-	head ^= tail * 0xc2b2ae3d27d4eb4fULL;
-	return (__u32)(head >> 32);
+	elf->secs[0] = (struct bc_elf_sec){ .name = "" };
+	if (!l->swap && l->names.terminated)
+		return load_sections_native(elf, l);
+	return load_sections_any(elf, l);
 }
 
-/*
- * Open addressing over a power-of-two table at most half full: slots hold
- * section indexes, 0 marks an empty slot. The first section of a name is
- * kept, as a walk in index order would find it.
- */
-static void build_name_index(struct bc_elf *elf)
-{
-	size_t i, slot;
-
-	for (i = 1; i < elf->sec_cnt; i++) {
-		const char *name = elf->secs[i].name;
-
-		slot = name_hash(name) & elf->name_mask;
-		while (elf->name_slots[slot] &&
-		       strcmp(elf->secs[elf->name_slots[slot]].name, name))
-			slot = (slot + 1) & elf->name_mask;
-		if (!elf->name_slots[slot])
-			elf->name_slots[slot] = i;
-	}
-}
-
-static int find_symtab(struct bc_elf *elf)
+static int find_symtab(struct bc_elf *elf, const struct elf_layout *l)
 {
 	const struct bc_elf_sec *sec;
-	size_t i;
 
-	for (i = 1; i < elf->sec_cnt; i++) {
-		if (elf->secs[i].type != SHT_SYMTAB)
-			continue;
-		if (elf->symtab_idx) {
-			pr_warn("elf: %s: section %zu '%s': second symbol table (first is section %zu '%s')\n",
-				elf->path, i, elf->secs[i].name,
-				elf->symtab_idx, sec_name(elf, elf->symtab_idx));
-			return -BC_ERRNO__FORMAT;
-		}
-		elf->symtab_idx = i;
+	if (l->symtab[1]) {
+		pr_warn("elf: %s: section %zu '%s': second symbol table (first is section %zu '%s')\n",
+			elf->path, l->symtab[1], elf->secs[l->symtab[1]].name,
+			l->symtab[0], sec_name(elf, l->symtab[0]));
+		return -BC_ERRNO__FORMAT;
 	}
+	elf->symtab_idx = l->symtab[0];
 	if (!elf->symtab_idx) {
 		pr_warn("elf: %s: no symbol table (SHT_SYMTAB) section\n",
 			elf->path);
@@ -511,8 +641,15 @@ static void read_sym(const void *raw, bool swap, Elf64_Sym *s)
 	s->st_size = bswap_64(s->st_size);
 }
 
-static int load_symbol(struct bc_elf *elf, const struct strtab *names,
-		       const void *raw, size_t idx)
+/*
+ * The full reading and checks of one symbol, with their message: symbol
+ * 0, and any symbol the fast loop below finds unusual. Not cold: symbol 0
+ * takes it on every open, and a function called on every path of its
+ * callers would make them cold too.
+ */
+static __attribute__((noinline))
+int load_symbol(struct bc_elf *elf, const struct strtab *names,
+		const void *raw, size_t idx)
 {
 	struct bc_elf_sym *sym = &elf->syms[idx];
 	const char *why;
@@ -520,6 +657,7 @@ static int load_symbol(struct bc_elf *elf, const struct strtab *names,
 
 	read_sym(raw, need_swap(elf), &s);
 	sym->idx = idx;
+	sym->next_in_sec = 0;
 	sym->name = strtab_get(names, s.st_name);
 	if (!sym->name) {
 		pr_warn("elf: %s: symbol %zu: name offset %u is outside string table section %zu\n",
@@ -545,7 +683,74 @@ static int load_symbol(struct bc_elf *elf, const struct strtab *names,
 	return -BC_ERRNO__FORMAT;
 }
 
-/* Symbols are read straight from the file, unaligned and in its order. */
+/*
+ * Could check_sym() object to this symbol of section index shndx < lim?
+ * A superset of its refusals, cheap for ordinary symbols.
+ */
+static inline bool sym_suspect(const struct bc_elf_sec *secs,
+			       const struct bc_elf_sym *sym, size_t lim)
+{
+	const struct bc_elf_sec *sec;
+
+	if (!sym->name || sym->shndx >= lim)
+		return true;
+	if (sym->type == STT_SECTION)
+		return sym->value;
+	if (sym->type != STT_FUNC)
+		return false;
+	sec = &secs[sym->shndx];
+	return sec->exec && (sym->value % BPF_INSN_SZ ||
+			     !range_ok(sym->value, sym->size, sec->size));
+}
+
+/*
+ * Symbols are read straight from the file, unaligned and in its order.
+ * This loop is the common case: host byte order and a NUL-terminated
+ * string table, so it calls nothing for an ordinary symbol. Each entry is
+ * built in a local and stored whole: its byte-wide fields stored through
+ * the table could alias anything and make the compiler reload the rest.
+ */
+static int load_symbols_native(struct bc_elf *elf, const struct strtab *names)
+{
+	const unsigned char *raw = elf->secs[elf->symtab_idx].data;
+	const char *strs = names->data;
+	__u64 strs_size = names->size;
+	const struct bc_elf_sec *secs = elf->secs;
+	struct bc_elf_sym *syms = elf->syms;
+	size_t i, cnt = elf->sym_cnt;
+	/* Section indexes from SHN_LORESERVE on are never sections. */
+	size_t lim = min(elf->sec_cnt, (size_t)SHN_LORESERVE);
+	int err;
+
+	err = load_symbol(elf, names, raw, 0);
+	if (err)
+		return err;
+	for (i = 1; i < cnt; i++) {
+		const unsigned char *r = raw + i * sizeof(Elf64_Sym);
+		__u32 name = rd32(r + offsetof(Elf64_Sym, st_name), false);
+		__u8 info = r[offsetof(Elf64_Sym, st_info)];
+		struct bc_elf_sym sym;
+
+		sym.idx = i;
+		sym.name = name < strs_size ? strs + name : NULL;
+		sym.value = rd64(r + offsetof(Elf64_Sym, st_value), false);
+		sym.size = rd64(r + offsetof(Elf64_Sym, st_size), false);
+		sym.shndx = rd16(r + offsetof(Elf64_Sym, st_shndx), false);
+		sym.type = ELF64_ST_TYPE(info);
+		sym.bind = ELF64_ST_BIND(info);
+		sym.visibility =
+			ELF64_ST_VISIBILITY(r[offsetof(Elf64_Sym, st_other)]);
+		sym.next_in_sec = 0;
+		syms[i] = sym;
+		if (unlikely(sym_suspect(secs, &sym, lim))) {
+			err = load_symbol(elf, names, r, i);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
 static int load_symbols(struct bc_elf *elf)
 {
 	const struct bc_elf_sec *sec = &elf->secs[elf->symtab_idx];
@@ -556,6 +761,9 @@ static int load_symbols(struct bc_elf *elf)
 	int err;
 
 	strtab_init(&names, str->data, str->size);
+	if (!need_swap(elf) && names.terminated)
+		return load_symbols_native(elf, &names);
+	/* Foreign byte order or an unterminated string table. */
 	for (i = 0; i < elf->sym_cnt; i++) {
 		err = load_symbol(elf, &names, raw + i * sizeof(Elf64_Sym), i);
 		if (err)
@@ -564,11 +772,20 @@ static int load_symbols(struct bc_elf *elf)
 	return 0;
 }
 
-/* Debug info is never loaded, so its relocations are not even parsed. */
-static bool rel_target_ignored(const struct bc_elf_sec *tgt)
+/*
+ * Debug info is never loaded, so its relocations are not even parsed:
+ * targets named .debug* or .BTF* (each byte tested only if the ones
+ * before it matched, so never past the terminator).
+ */
+static inline bool rel_target_ignored(const struct bc_elf_sec *tgt)
 {
-	return !strncmp(tgt->name, ".debug", 6) ||
-	       !strncmp(tgt->name, ".BTF", 4);
+	const char *n = tgt->name;
+
+	if (n[0] != '.')
+		return false;
+	if (n[1] == 'd')
+		return n[2] == 'e' && n[3] == 'b' && n[4] == 'u' && n[5] == 'g';
+	return n[1] == 'B' && n[2] == 'T' && n[3] == 'F';
 }
 
 static int check_rel_sec(struct bc_elf *elf, const struct bc_elf_sec *rs,
@@ -633,7 +850,8 @@ static __u64 rel_width(__u32 type)
 	return type == R_BPF_64_64 || type == R_BPF_64_ABS64 ? 8 : 4;
 }
 
-static const char *check_insn_rel(const struct bc_elf_sec *tgt, __u64 off)
+static inline const char *check_insn_rel(const struct bc_elf_sec *tgt,
+					 __u64 off)
 {
 	__u8 code;
 
@@ -652,9 +870,9 @@ static const char *check_insn_rel(const struct bc_elf_sec *tgt, __u64 off)
 	return NULL;
 }
 
-static const char *check_rel(const struct bc_elf *elf,
-			     const struct bc_elf_sec *tgt,
-			     const struct bc_elf_rel *rel)
+static inline const char *check_rel(const struct bc_elf *elf,
+				    const struct bc_elf_sec *tgt,
+				    const struct bc_elf_rel *rel)
 {
 	if (!rel->sym)
 		return "null symbol index";
@@ -671,59 +889,76 @@ static const char *check_rel(const struct bc_elf *elf,
 	return NULL;
 }
 
-static inline void read_rel(const void *raw, bool swap,
-			    struct bc_elf_rel *rel)
+static __cold int bad_rel(const struct bc_elf *elf,
+			  const struct bc_elf_sec *rs,
+			  const struct bc_elf_sec *tgt, size_t i,
+			  const struct bc_elf_rel *rel, const char *why)
 {
-	Elf64_Rel r;
-
-	memcpy(&r, raw, sizeof(r));
-	if (swap) {
-		r.r_offset = bswap_64(r.r_offset);
-		r.r_info = bswap_64(r.r_info);
-	}
-	rel->offset = r.r_offset;
-	rel->sym = ELF64_R_SYM(r.r_info);
-	rel->type = ELF64_R_TYPE(r.r_info);
+	pr_warn("elf: %s: section %zu '%s': relocation %zu at offset %llu (symbol %u '%s', type %u) in section %zu '%s': %s\n",
+		elf->path, rs->idx, rs->name, i,
+		(unsigned long long)rel->offset, rel->sym,
+		rel->sym < elf->sym_cnt ?
+		bc_elf_sym_name(elf, &elf->syms[rel->sym]) : "?",
+		rel->type, tgt->idx, tgt->name, why);
+	return -BC_ERRNO__FORMAT;
 }
 
-static int load_rels(struct bc_elf *elf, struct bc_elf_sec *tgt,
-		     struct bc_elf_rel *out)
+static __always_inline int load_rels_order(struct bc_elf *elf,
+					   struct bc_elf_sec *tgt,
+					   struct bc_elf_rel *out, bool swap)
 {
 	const struct bc_elf_sec *rs = &elf->secs[tgt->rel_sec];
 	const unsigned char *raw = rs->data;
-	bool swap = need_swap(elf);
 	const char *why;
 	size_t i;
 
-	for (i = 0; i < tgt->rel_cnt; i++) {
-		read_rel(raw + i * sizeof(Elf64_Rel), swap, &out[i]);
+	for (i = 0; i < tgt->rel_cnt; i++, raw += sizeof(Elf64_Rel)) {
+		__u64 info = rd64(raw + offsetof(Elf64_Rel, r_info), swap);
+
+		out[i].offset = rd64(raw + offsetof(Elf64_Rel, r_offset),
+				     swap);
+		out[i].sym = ELF64_R_SYM(info);
+		out[i].type = ELF64_R_TYPE(info);
 		why = check_rel(elf, tgt, &out[i]);
-		if (!why)
-			continue;
-		pr_warn("elf: %s: section %zu '%s': relocation %zu at offset %llu (symbol %u '%s', type %u) in section %zu '%s': %s\n",
-			elf->path, rs->idx, rs->name, i,
-			(unsigned long long)out[i].offset, out[i].sym,
-			out[i].sym < elf->sym_cnt ?
-			bc_elf_sym_name(elf, &elf->syms[out[i].sym]) : "?",
-			out[i].type, tgt->idx, tgt->name, why);
-		return -BC_ERRNO__FORMAT;
+		if (unlikely(why))
+			return bad_rel(elf, rs, tgt, i, &out[i], why);
 	}
 	tgt->rels = out;
 	return 0;
 }
 
-static int load_relocations(struct bc_elf *elf)
+static int load_rels(struct bc_elf *elf, struct bc_elf_sec *tgt,
+		     struct bc_elf_rel *out)
 {
-	size_t i, total = 0, used = 0;
+	if (need_swap(elf))
+		return load_rels_order(elf, tgt, out, true);
+	return load_rels_order(elf, tgt, out, false);
+}
+
+/* How many sections the relocation passes visit, and the k-th of them. */
+static size_t rel_walk_cnt(const struct bc_elf *elf,
+			   const struct elf_layout *l)
+{
+	return l->rel_cnt <= REL_LIST_MAX ? l->rel_cnt : elf->sec_cnt - 1;
+}
+
+static size_t rel_walk_idx(const struct elf_layout *l, size_t k)
+{
+	return l->rel_cnt <= REL_LIST_MAX ? l->rel_list[k] : k + 1;
+}
+
+static int load_relocations(struct bc_elf *elf, const struct elf_layout *l)
+{
+	size_t i, k, n = rel_walk_cnt(elf, l), total = 0, used = 0;
 	int err;
 
 	/* Pass 1: validate REL headers and count the entries. */
-	for (i = 1; i < elf->sec_cnt; i++) {
-		const struct bc_elf_sec *sec = &elf->secs[i];
+	for (k = 0; k < n; k++) {
+		const struct bc_elf_sec *sec = &elf->secs[rel_walk_idx(l, k)];
 
 		if (sec->type == SHT_RELA) {
 			pr_debug("elf: %s: section %zu '%s': ignoring SHT_RELA relocations\n",
-				 elf->path, i, sec->name);
+				 elf->path, sec->idx, sec->name);
 			continue;
 		}
 		if (sec->type != SHT_REL)
@@ -753,12 +988,12 @@ static int load_relocations(struct bc_elf *elf)
  * can accept (it refuses more than BC_MAX_RELOS), so that they share one
  * allocation with the symbols.
  */
-static size_t rel_bound(const struct bc_elf *elf)
+static size_t rel_bound(const struct bc_elf *elf, const struct elf_layout *l)
 {
-	size_t i, n = 0;
+	size_t k, cnt = rel_walk_cnt(elf, l), n = 0;
 
-	for (i = 1; i < elf->sec_cnt && n < BC_MAX_RELOS; i++) {
-		const struct bc_elf_sec *rs = &elf->secs[i];
+	for (k = 0; k < cnt && n < BC_MAX_RELOS; k++) {
+		const struct bc_elf_sec *rs = &elf->secs[rel_walk_idx(l, k)];
 
 		if (rs->type != SHT_REL || !rs->info ||
 		    rs->info >= elf->sec_cnt ||
@@ -770,10 +1005,10 @@ static size_t rel_bound(const struct bc_elf *elf)
 }
 
 /* Symbols and relocations: one block, sized once the symtab is checked. */
-static int alloc_tables(struct bc_elf *elf)
+static int alloc_tables(struct bc_elf *elf, const struct elf_layout *l)
 {
 	size_t sym_cnt = elf->secs[elf->symtab_idx].size / sizeof(Elf64_Sym);
-	size_t rel_cnt = rel_bound(elf);
+	size_t rel_cnt = rel_bound(elf, l);
 
 	elf->syms = malloc(sym_cnt * sizeof(*elf->syms) +
 			   rel_cnt * sizeof(*elf->rel_pool));
@@ -784,24 +1019,23 @@ static int alloc_tables(struct bc_elf *elf)
 	return 0;
 }
 
-static int elf_parse(struct bc_elf *elf, const struct elf_layout *l)
+static int elf_parse(struct bc_elf *elf, struct elf_layout *l)
 {
 	int err;
 
 	err = load_sections(elf, l);
 	if (err)
 		return err;
-	build_name_index(elf);
-	err = find_symtab(elf);
+	err = find_symtab(elf, l);
 	if (err)
 		return err;
-	err = alloc_tables(elf);
+	err = alloc_tables(elf, l);
 	if (err)
 		return err;
 	err = load_symbols(elf);
 	if (err)
 		return err;
-	return load_relocations(elf);
+	return load_relocations(elf, l);
 }
 
 /* A hash table at most half full; at least 4 slots. */
@@ -914,6 +1148,7 @@ const struct bc_elf_sec *bc_elf_sec_by_name(const struct bc_elf *elf,
 					    const char *name)
 {
 	size_t slot, idx;
+	__u32 hash, v;
 
 	if (!elf || !name)
 		return NULL;
@@ -924,13 +1159,42 @@ const struct bc_elf_sec *bc_elf_sec_by_name(const struct bc_elf *elf,
 				return &elf->secs[idx];
 		return NULL;
 	}
-	slot = name_hash(name) & elf->name_mask;
-	while ((idx = elf->name_slots[slot])) {
-		if (!strcmp(elf->secs[idx].name, name))
+	hash = name_hash(name);
+	slot = hash & elf->name_mask;
+	while ((v = elf->name_slots[slot])) {
+		idx = v & NAME_IDX_MASK;
+		if ((v & ~NAME_IDX_MASK) == (hash & ~NAME_IDX_MASK) &&
+		    !strcmp(elf->secs[idx].name, name))
 			return &elf->secs[idx];
 		slot = (slot + 1) & elf->name_mask;
 	}
 	return NULL;
+}
+
+/*
+ * Prepending while walking the symbols backwards leaves each list in
+ * index order without a tail pointer.
+ */
+void bc_elf_index_syms(struct bc_elf *elf)
+{
+	struct bc_elf_sym *syms = elf->syms;
+	struct bc_elf_sec *secs = elf->secs;
+	size_t i, lim;
+
+	if (elf->syms_indexed)
+		return;
+	elf->syms_indexed = true;
+	/* 1 .. lim - 1 are sections; SHN_LORESERVE on never are. */
+	lim = min(elf->sec_cnt, (size_t)SHN_LORESERVE);
+	for (i = elf->sym_cnt; i-- > 1;) {
+		size_t shndx = syms[i].shndx;
+
+		if (shndx - 1 >= lim - 1)
+			continue;
+		syms[i].next_in_sec = secs[shndx].sym_first;
+		secs[shndx].sym_first = (__u32)i;
+		secs[shndx].sym_cnt++;
+	}
 }
 
 const struct bc_elf_sym *bc_elf_sym(const struct bc_elf *elf, size_t idx)

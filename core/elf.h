@@ -24,14 +24,14 @@ struct bc_elf_sec {
 	size_t idx;
 	const char *name;	/* never NULL, never "" */
 	__u32 type;		/* SHT_* */
+	__u32 link, info;
+	bool exec;		/* PROGBITS + SHF_EXECINSTR + size > 0 */
 	__u64 flags;		/* SHF_* */
 	__u64 size;		/* sh_size */
 	const void *data;	/* size bytes (raw, file byte order); NULL for
 				 * NOBITS or size 0 */
-	__u32 link, info;
 	__u64 entsize;
 	__u64 addralign;
-	bool exec;		/* PROGBITS + SHF_EXECINSTR + size > 0 */
 	/*
 	 * Relocations whose sh_info targets this section (from the one REL
 	 * section naming it), in file order. For executable targets every
@@ -41,6 +41,13 @@ struct bc_elf_sec {
 	const struct bc_elf_rel *rels;
 	size_t rel_cnt;
 	size_t rel_sec;		/* index of that REL section, 0 if none */
+	/*
+	 * Once bc_elf_index_syms() ran: the symbols defined in this section
+	 * (shndx == idx), in index order: sym_first, then each one's
+	 * next_in_sec, until 0; sym_cnt of them. 0 and 0 before.
+	 */
+	__u32 sym_first;
+	__u32 sym_cnt;
 };
 
 struct bc_elf_sym {
@@ -52,6 +59,8 @@ struct bc_elf_sym {
 	__u8 type;		/* STT_* */
 	__u8 bind;		/* STB_* */
 	__u8 visibility;	/* STV_* */
+	/* Next symbol of the same section (see bc_elf_sec), 0 at the end. */
+	__u32 next_in_sec;
 };
 
 struct bc_elf {
@@ -68,9 +77,14 @@ struct bc_elf {
 	/* storage owned by the reader */
 	struct bc_elf_rel *rel_pool;
 	size_t rel_pool_cnt;
-	/* bc_elf_sec_by_name(): open addressing, section indexes, 0 = free */
+	/*
+	 * bc_elf_sec_by_name(): open addressing; a slot holds a section
+	 * index in its low 16 bits and 16 bits of its name's hash above
+	 * them, 0 = free.
+	 */
 	__u32 *name_slots;
 	size_t name_mask;	/* slot count - 1 (a power of two) */
+	bool syms_indexed;	/* bc_elf_index_syms() ran */
 };
 
 /*
@@ -87,6 +101,17 @@ const struct bc_elf_sec *bc_elf_sec(const struct bc_elf *elf, size_t idx);
 const struct bc_elf_sec *bc_elf_sec_by_name(const struct bc_elf *elf,
 					    const char *name);
 const struct bc_elf_sym *bc_elf_sym(const struct bc_elf *elf, size_t idx);
+
+/*
+ * Link each section's symbols (bc_elf_sec.sym_first/sym_cnt,
+ * bc_elf_sym.next_in_sec), for callers that walk the symbols of one
+ * section at a time: one pass over the symbols, then each walk only visits
+ * its own. Not done by bc_elf_open(), so only its users pay; idempotent.
+ *
+ *	for (i = sec->sym_first; i; i = elf->syms[i].next_in_sec)
+ *		use(&elf->syms[i]);
+ */
+void bc_elf_index_syms(struct bc_elf *elf);
 
 /* The symbol's display name: its name, or its section's for STT_SECTION. */
 const char *bc_elf_sym_name(const struct bc_elf *elf,

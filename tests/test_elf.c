@@ -345,6 +345,126 @@ START_TEST(test_no_relocations)
 }
 END_TEST
 
+/* Each section's symbol list holds exactly its symbols, in index order. */
+static void check_sym_index(struct bc_elf *elf)
+{
+	size_t i, s, n;
+
+	for (s = 0; s < elf->sec_cnt; s++) {
+		const struct bc_elf_sec *sec = &elf->secs[s];
+		size_t next = sec->sym_first;
+
+		for (i = 1, n = 0; i < elf->sym_cnt; i++) {
+			if (!s || elf->syms[i].shndx != s)
+				continue;
+			ck_assert_uint_eq(next, i);
+			next = elf->syms[i].next_in_sec;
+			n++;
+		}
+		ck_assert_uint_eq(next, 0);
+		ck_assert_uint_eq(sec->sym_cnt, n);
+	}
+}
+
+START_TEST(test_sym_index)
+{
+	struct bc_elf *elf;
+	struct fix f;
+
+	fix_init(&f, _i);
+	/* Not in index order within a section, and one ABS symbol. */
+	bc_elfb_add_sym(f.b, "late", f.socket, 8, 0, STT_NOTYPE, STB_LOCAL);
+	bc_elfb_add_sym(f.b, "abs", SHN_ABS, 1, 0, STT_NOTYPE, STB_LOCAL);
+	bc_elfb_add_sym(f.b, "late2", f.maps, 4, 0, STT_NOTYPE, STB_LOCAL);
+	fix_finish(&f);
+	elf = open_ok(&f);
+	ck_assert(!elf->syms_indexed);
+	ck_assert_uint_eq(bc_elf_sec(elf, f.socket)->sym_cnt, 0);
+	bc_elf_index_syms(elf);
+	ck_assert(elf->syms_indexed);
+	check_sym_index(elf);
+	ck_assert_uint_eq(bc_elf_sec(elf, f.socket)->sym_first, f.sym_prog);
+	ck_assert_uint_eq(bc_elf_sec(elf, f.socket)->sym_cnt, 2);
+	ck_assert_uint_eq(bc_elf_sec(elf, f.maps)->sym_cnt, 2);
+	/* Idempotent: a second call must not link the symbols twice. */
+	bc_elf_index_syms(elf);
+	check_sym_index(elf);
+	ck_assert_uint_eq(bc_elf_sec(elf, f.socket)->sym_cnt, 2);
+	bc_elf_close(elf);
+	fix_fini(&f);
+}
+END_TEST
+
+/*
+ * More REL/RELA sections than the reader lists while loading: the
+ * relocation passes walk every section and still see all of them, and
+ * still report the first bad one.
+ */
+START_TEST(test_many_rel_sections)
+{
+	static const unsigned char blob[16];
+	struct bc_elf *elf;
+	char name[32];
+	struct fix f;
+	int i, sec, bad = 0;
+
+	fix_init(&f, false);
+	for (i = 0; i < 80; i++) {
+		snprintf(name, sizeof(name), "data%d", i);
+		sec = bc_elfb_add_sec(f.b, name, SHT_PROGBITS, SHF_ALLOC, blob,
+				      sizeof(blob));
+		bc_elfb_add_rel(f.b, sec, 8, f.sym_map, R_BPF_64_ABS64);
+		if (i == 70)
+			bad = sec;
+	}
+	fix_finish(&f);
+	elf = open_ok(&f);
+	ck_assert_uint_eq(elf->rel_pool_cnt, 3 + 80);
+	for (i = 0; i < 80; i++) {
+		snprintf(name, sizeof(name), "data%d", i);
+		ck_assert_uint_eq(bc_elf_sec_by_name(elf, name)->rel_cnt, 1);
+	}
+	bc_elf_close(elf);
+	/* Past the end of section 70: only the full walk reaches it. */
+	bc_elfb_patch(f.b, bc_elfb_rel_off(f.b, bad, 0), 8, 12);
+	expect_format(&f, "relocation 0 at offset 12",
+		      "offset past the end of the section");
+	fix_fini(&f);
+}
+END_TEST
+
+/*
+ * Names alike in their first 16 bytes hash alike: lookups tell them apart
+ * by comparing the names.
+ */
+START_TEST(test_sec_by_name_long)
+{
+	static const char *const names[] = {
+		".section_name_prefix_a", ".section_name_prefix_b",
+		".section_name_pr", ".section_name_prefix",
+	};
+	static const char blob[8];
+	int idx[4];
+	struct bc_elf *elf;
+	struct fix f;
+	size_t i;
+
+	fix_init(&f, false);
+	for (i = 0; i < 4; i++)
+		idx[i] = bc_elfb_add_sec(f.b, names[i], SHT_PROGBITS, 0,
+					 blob, sizeof(blob));
+	fix_finish(&f);
+	elf = open_ok(&f);
+	for (i = 0; i < 4; i++)
+		ck_assert_ptr_eq(bc_elf_sec_by_name(elf, names[i]),
+				 bc_elf_sec(elf, idx[i]));
+	ck_assert_ptr_null(bc_elf_sec_by_name(elf, ".section_name_prefix_c"));
+	ck_assert_ptr_null(bc_elf_sec_by_name(elf, ".section_name_p"));
+	bc_elf_close(elf);
+	fix_fini(&f);
+}
+END_TEST
+
 /* ---- ELF header --------------------------------------------------------- */
 
 START_TEST(test_bad_magic)
@@ -1032,6 +1152,9 @@ int main(void)
 	tcase_add_test(tc, test_no_relocations);
 	tcase_add_test(tc, test_extended_section_count_ok);
 	tcase_add_test(tc, test_sec_by_name_index);
+	tcase_add_loop_test(tc, test_sym_index, 0, 2);
+	tcase_add_test(tc, test_many_rel_sections);
+	tcase_add_test(tc, test_sec_by_name_long);
 	suite_add_tcase(s, tc);
 
 	/* _i selects the byte order for the loop tests: 0 LE, 1 BE. */
