@@ -55,7 +55,6 @@ static const struct bc_elf_sec *special_sec(const struct bc_object *obj,
 static int collect_license(struct bc_object *obj)
 {
 	const struct bc_elf_sec *sec;
-	char *lic;
 
 	sec = special_sec(obj, obj_desc(obj)->special.license_sec);
 	if (!sec) {
@@ -74,12 +73,7 @@ static int collect_license(struct bc_object *obj)
 				 "license not NUL-terminated") ?:
 		       bc_check_survive(obj, -BC_ERRNO__FORMAT);
 	}
-	lic = bc_strndup(sec->data, BC_LICENSE_MAX);
-	if (!lic)
-		return -ENOMEM;
-	free(obj->license);
-	obj->license = lic;
-	return 0;
+	return bc_object_set_license(obj, sec->data, BC_LICENSE_MAX);
 }
 
 static int collect_version(struct bc_object *obj)
@@ -113,6 +107,87 @@ static int collect_version(struct bc_object *obj)
 	return 0;
 }
 
+/* ---- symbols of a section ---------------------------------------------- */
+
+/*
+ * Maps and programs walk the symbols of one section at a time: the ELF's
+ * per-section chains, linked in one pass, spare each walk the others.
+ * Section numbers past the chains' reach fall back to the whole table.
+ */
+static void index_syms(struct bc_object *obj)
+{
+	struct bc_elf *elf = obj->elf;
+	size_t i, walks = 1;	/* a maps section, most often */
+
+	if (elf->sec_cnt > SHN_LORESERVE)
+		return;
+	/* Linking costs about two plain walks: not worth it for fewer. */
+	for (i = 1; i < elf->sec_cnt && walks <= 2; i++)
+		walks += elf->secs[i].exec;
+	if (walks > 2)
+		bc_elf_index_syms(elf);
+}
+
+/* The next symbol of sec after index i (0: the first), 0 at the end. */
+static inline size_t sec_sym_next(const struct bc_elf *elf,
+				  const struct bc_elf_sec *sec, size_t i)
+{
+	if (elf->syms_indexed)
+		return i ? elf->syms[i].next_in_sec : sec->sym_first;
+	for (i++; i < elf->sym_cnt; i++)
+		if (elf->syms[i].shndx == sec->idx)
+			return i;
+	return 0;
+}
+
+#define for_each_sec_sym(elf, sec, i)					\
+	for (i = sec_sym_next(elf, sec, 0); i; i = sec_sym_next(elf, sec, i))
+
+/* The symbols a walk keeps: bit STT_x of types, bit STB_x of binds. */
+struct sym_kinds {
+	__u32 types;
+	__u32 binds;
+};
+
+static const struct sym_kinds func_kinds = { 1U << STT_FUNC, ~0U };
+
+/* type and bind are 4-bit fields of st_info: the shifts stay in range. */
+static inline bool sym_kept(const struct bc_elf_sym *s,
+			    const struct sym_kinds *k)
+{
+	return (k->types >> s->type & 1) && (k->binds >> s->bind & 1);
+}
+
+/*
+ * The symbols of sec of kinds k, in index order: the first cap of them
+ * into out. Returns how many there are, so that a caller short of room
+ * can call again with enough.
+ */
+static size_t sec_syms(const struct bc_elf *elf, const struct bc_elf_sec *sec,
+		       const struct sym_kinds *k,
+		       const struct bc_elf_sym **out, size_t cap)
+{
+	const struct bc_elf_sym *s, *end = elf->syms + elf->sym_cnt;
+	const size_t idx = sec->idx;
+	size_t i, n = 0;
+
+	if (elf->syms_indexed) {
+		for (i = sec->sym_first; i; i = s->next_in_sec) {
+			s = &elf->syms[i];
+			if (sym_kept(s, k) && n++ < cap)
+				out[n - 1] = s;
+		}
+		return n;
+	}
+	/* Bounds in locals: with aliasing rules off, the stores to out[]
+	 * would reload them on every symbol. */
+	for (s = elf->syms + 1; s < end; s++) {
+		if (s->shndx == idx && sym_kept(s, k) && n++ < cap)
+			out[n - 1] = s;
+	}
+	return n;
+}
+
 /* ---- map records ------------------------------------------------------- */
 
 /* One definition record in a maps section. */
@@ -127,22 +202,25 @@ struct map_sec {
 	struct bc_object *obj;
 	const struct bc_elf_sec *sec;
 	const char *rest;		/* name past the matched prefix */
-	struct map_rec *recs;
+	struct map_rec *recs;		/* BC_MAP_RECS_SMALL of the caller's,
+					 * or allocated */
 	size_t cnt;
-	size_t small_cnt;		/* recs is the caller's, of this size */
-	/* Per descriptor field: its u32_fields[] index, or -1. */
-	signed char *dst;
+	struct field_op *ops;		/* per descriptor field */
 };
 
-static bool map_sym_counts(const struct bc_desc_maps *dm,
-			   const struct bc_elf_sym *sym, size_t shndx)
+/* How a descriptor field is stored, decided once per section. */
+struct field_op {
+	signed char u32_idx;		/* u32_fields[] index, or -1 */
+	bool direct;			/* 4-byte uint to u32: a plain load */
+	__u16 off;			/* of that u32 in struct bc_map */
+};
+
+static struct sym_kinds map_sym_kinds(const struct bc_desc_maps *dm)
 {
-	if (sym->shndx != shndx || sym->type == STT_SECTION)
-		return false;
 	if (dm->symbols == BC_SYMS_ALL)
-		return true;
-	return sym->bind == STB_GLOBAL &&
-	       (sym->type == STT_NOTYPE || sym->type == STT_OBJECT);
+		return (struct sym_kinds){ ~(1U << STT_SECTION), ~0U };
+	return (struct sym_kinds){ 1U << STT_NOTYPE | 1U << STT_OBJECT,
+				   1U << STB_GLOBAL };
 }
 
 static int rec_cmp(const void *a, const void *b)
@@ -164,31 +242,31 @@ static void rec_set(struct map_rec *r, const struct bc_elf_sym *sym)
  */
 static int map_sec_syms(struct map_sec *ms)
 {
-	const struct bc_desc_maps *dm = &obj_desc(ms->obj)->maps;
+	const struct bc_elf_sym *small[BC_MAP_RECS_SMALL], **syms = small;
+	const struct sym_kinds k = map_sym_kinds(&obj_desc(ms->obj)->maps);
 	const struct bc_elf *elf = ms->obj->elf;
-	size_t i, n = 0;
+	size_t i, n;
 
-	for (i = 1; i < elf->sym_cnt; i++) {
-		if (!map_sym_counts(dm, &elf->syms[i], ms->sec->idx))
-			continue;
-		if (n < ms->small_cnt)
-			rec_set(&ms->recs[n], &elf->syms[i]);
-		n++;
-	}
+	n = sec_syms(elf, ms->sec, &k, small, ARRAY_SIZE(small));
 	if (n > BC_MAX_MAPS) {
 		pr_warn("collect: %s: section '%s': %zu map symbols exceed the limit of %u\n",
 			ms->obj->path, ms->sec->name, n, BC_MAX_MAPS);
 		return -E2BIG;
 	}
 	bc_object_reserve(ms->obj, n, 0);
-	if (n > ms->small_cnt) {
+	if (n > ARRAY_SIZE(small)) {
+		syms = malloc(n * sizeof(*syms));
 		ms->recs = malloc(n * sizeof(*ms->recs));
-		if (!ms->recs)
+		if (!syms || !ms->recs) {
+			free(syms);
 			return -ENOMEM;
-		for (i = 1, n = 0; i < elf->sym_cnt; i++)
-			if (map_sym_counts(dm, &elf->syms[i], ms->sec->idx))
-				rec_set(&ms->recs[n++], &elf->syms[i]);
+		}
+		sec_syms(elf, ms->sec, &k, syms, n);
 	}
+	for (i = 0; i < n; i++)
+		rec_set(&ms->recs[i], syms[i]);
+	if (syms != small)
+		free(syms);
 	ms->cnt = n;
 	/* Compilers emit symbols in offset order: sort only if they are not. */
 	for (i = 1; i < n; i++) {
@@ -419,13 +497,21 @@ static signed char u32_field(const char *n)
 	return -1;
 }
 
-static int set_field(struct map_sec *ms, struct bc_map *map, size_t fi,
+/* Four bytes always fit a u32 field: such a field needs no range check. */
+static void field_op_init(struct field_op *op, const struct bc_desc_field *f)
+{
+	op->u32_idx = u32_field(f->name);
+	op->direct = op->u32_idx >= 0 && f->kind == BC_FIELD_UINT &&
+		     f->size == 4;
+	op->off = op->u32_idx >= 0 ? u32_fields[op->u32_idx].off : 0;
+}
+
+static int set_field(struct map_sec *ms, struct bc_map *map,
+		     const struct bc_desc_field *f, int dst,
 		     const unsigned char *p)
 {
-	const struct bc_desc_field *f = &obj_desc(ms->obj)->maps.fields[fi];
 	bool be = ms->obj->elf->big_endian;
 	const char *n = f->name;
-	int dst = ms->dst[fi];
 	char num[24];
 	__u64 v;
 
@@ -470,23 +556,30 @@ static int map_fields(struct map_sec *ms, struct bc_map *map,
 {
 	const struct bc_desc_maps *dm = &obj_desc(ms->obj)->maps;
 	const unsigned char *rec = rec_bytes(ms, r);
-	unsigned char small[BC_MAP_REC_SMALL], *buf = small;
-	size_t i, len = max(r->size, (__u64)dm->layout_size);
+	unsigned char small[BC_MAP_REC_SMALL], *buf = NULL;
+	bool swap = ms->obj->elf->big_endian != BC_HOST_BIG_ENDIAN;
+	bool whole = r->size >= dm->layout_size;
+	size_t i, len = dm->layout_size;
 	int err = 0;
+	__u32 v;
 
-	/* Legacy definitions are 20-40 bytes: no allocation for those. */
-	if (len > sizeof(small)) {
-		buf = malloc(len);
+	/* A record that covers the layout is read where it lies. Short ones
+	 * are copied: legacy ones (20-40 bytes) with no allocation. */
+	if (!whole) {
+		buf = len > sizeof(small) ? malloc(len) : small;
 		if (!buf)
 			return -ENOMEM;
+		if (r->size)
+			memcpy(buf, rec, r->size);
+		memset(buf + r->size, 0, len - r->size);
+		rec = buf;
 	}
-	if (r->size)
-		memcpy(buf, rec, r->size);
-	memset(buf + r->size, 0, len - r->size);
 	for (i = 0; i < dm->field_cnt && !err; i++) {
 		const struct bc_desc_field *f = &dm->fields[i];
+		const struct field_op *op = &ms->ops[i];
 
-		if ((__u64)f->offset + f->size > r->size && !dm->zero_extend) {
+		if (!whole && (__u64)f->offset + f->size > r->size &&
+		    !dm->zero_extend) {
 			pr_warn("collect: %s: section '%s': map '%s': field '%s' (bytes %u..%u) lies past the %llu-byte record\n",
 				ms->obj->path, ms->sec->name, map->name,
 				f->name, f->offset, f->offset + f->size - 1,
@@ -499,9 +592,15 @@ static int map_fields(struct map_sec *ms, struct bc_map *map,
 			      -BC_ERRNO__FORMAT;
 			break;
 		}
-		err = set_field(ms, map, i, buf + f->offset);
+		if (op->direct) {
+			memcpy(&v, rec + f->offset, sizeof(v));
+			*(__u32 *)((char *)map + op->off) =
+				swap ? __builtin_bswap32(v) : v;
+			continue;
+		}
+		err = set_field(ms, map, f, op->u32_idx, rec + f->offset);
 	}
-	if (buf != small)
+	if (buf && buf != small)
 		free(buf);
 	return err;
 }
@@ -632,21 +731,21 @@ static int collect_map_sec(struct bc_object *obj, const struct bc_elf_sec *sec,
 	struct map_rec recs[BC_MAP_RECS_SMALL];
 	struct map_sec ms = {
 		.obj = obj, .sec = sec, .rest = rest,
-		.recs = recs, .small_cnt = ARRAY_SIZE(recs),
+		.recs = recs,
 	};
-	signed char dst[BC_MAP_FIELDS_SMALL];
+	struct field_op ops[BC_MAP_FIELDS_SMALL];
 	size_t i;
 	int err;
 
 	/* Field names are resolved once per section, not per record. */
-	ms.dst = dst;
-	if (dm->field_cnt > ARRAY_SIZE(dst)) {
-		ms.dst = malloc(dm->field_cnt);
-		if (!ms.dst)
+	ms.ops = ops;
+	if (dm->field_cnt > ARRAY_SIZE(ops)) {
+		ms.ops = malloc(dm->field_cnt * sizeof(*ms.ops));
+		if (!ms.ops)
 			return -ENOMEM;
 	}
 	for (i = 0; i < dm->field_cnt; i++)
-		ms.dst[i] = u32_field(dm->fields[i].name);
+		field_op_init(&ms.ops[i], &dm->fields[i]);
 	err = map_recs(&ms);
 	for (i = 0; !err && i < ms.cnt; i++)
 		err = bc_check_survive(obj, map_new(&ms, &ms.recs[i]));
@@ -655,8 +754,8 @@ static int collect_map_sec(struct bc_object *obj, const struct bc_elf_sec *sec,
 		err = map_inner(&ms, &ms.recs[i]);
 	if (ms.recs != recs)
 		free(ms.recs);
-	if (ms.dst != dst)
-		free(ms.dst);
+	if (ms.ops != ops)
+		free(ms.ops);
 	return err;
 }
 
@@ -744,6 +843,19 @@ static enum bc_map_kind data_kind(const struct bc_elf_sec *sec, bool *ok)
 		return BC_MAP_BSS;
 	*ok = false;
 	return BC_MAP_USER;
+}
+
+/*
+ * Three bytes rule out the sections data_kind() would turn down (names
+ * are never "", and the third byte is only read past a second one).
+ */
+static inline bool maybe_data(const struct bc_elf_sec *sec)
+{
+	const char *n = sec->name;
+
+	return n[0] == '.' && ((n[1] == 'd' && n[2] == 'a') ||
+			       (n[1] == 'r' && n[2] == 'o') ||
+			       (n[1] == 'b' && n[2] == 's'));
 }
 
 /*
@@ -872,6 +984,8 @@ static int data_unsupported(struct bc_object *obj)
 	int err = 0;
 
 	for (i = 1; i < elf->sec_cnt && !err; i++) {
+		if (!maybe_data(&elf->secs[i]))
+			continue;
 		data_kind(&elf->secs[i], &ok);
 		if (!ok || !elf->secs[i].size)
 			continue;
@@ -898,6 +1012,8 @@ static int collect_data_maps(struct bc_object *obj)
 	for (i = 1; i < elf->sec_cnt && !err; i++) {
 		const struct bc_elf_sec *sec = &elf->secs[i];
 
+		if (!maybe_data(sec))
+			continue;
 		kind = data_kind(sec, &ok);
 		if (!ok || !sec->size)
 			continue;
@@ -1040,10 +1156,9 @@ static const char *first_global(const struct prog_sec *ps, bool at0)
 	const struct bc_elf_sym *s;
 	size_t i;
 
-	for (i = 1; i < elf->sym_cnt; i++) {
+	for_each_sec_sym(elf, ps->sec, i) {
 		s = &elf->syms[i];
-		if (s->shndx != ps->sec->idx || s->bind != STB_GLOBAL ||
-		    !s->name[0] ||
+		if (s->bind != STB_GLOBAL || !s->name[0] ||
 		    (s->type != STT_FUNC && s->type != STT_NOTYPE))
 			continue;
 		if (!at0 || s->value == 0)
@@ -1060,10 +1175,6 @@ static int sym_cmp(const void *a, const void *b)
 	return x->value < y->value ? -1 : x->value > y->value;
 }
 
-static bool sec_func(const struct prog_sec *ps, const struct bc_elf_sym *s)
-{
-	return s->shndx == ps->sec->idx && s->type == STT_FUNC;
-}
 
 /*
  * The section's functions by offset, in *funcs: small if they fit (one
@@ -1075,22 +1186,14 @@ static ssize_t sec_funcs(const struct prog_sec *ps,
 {
 	const struct bc_elf *elf = ps->obj->elf;
 	const struct bc_elf_sym **f = small;
-	size_t i, n = 0;
+	size_t i, n;
 
-	for (i = 1; i < elf->sym_cnt; i++) {
-		if (!sec_func(ps, &elf->syms[i]))
-			continue;
-		if (n < small_cnt)
-			f[n] = &elf->syms[i];
-		n++;
-	}
+	n = sec_syms(elf, ps->sec, &func_kinds, small, small_cnt);
 	if (n > small_cnt) {
 		f = malloc(n * sizeof(*f));
 		if (!f)
 			return -ENOMEM;
-		for (i = 1, n = 0; i < elf->sym_cnt; i++)
-			if (sec_func(ps, &elf->syms[i]))
-				f[n++] = &elf->syms[i];
+		sec_syms(elf, ps->sec, &func_kinds, f, n);
 	}
 	bc_object_reserve(ps->obj, 0, n);
 	/* Compilers emit symbols in offset order: sort only if they are not. */
@@ -1241,6 +1344,7 @@ int bc_collect(struct bc_object *obj)
 {
 	if (!obj || !obj->elf || !obj->dialect || !obj->dialect->desc)
 		return -EINVAL;
+	index_syms(obj);
 	return collect_license(obj) ?: collect_version(obj) ?:
 	       collect_maps(obj) ?: collect_progs(obj) ?:
 	       collect_finish(obj);

@@ -67,10 +67,14 @@ static int open_opts_check(const struct bc_open_opts *opts)
  */
 #define BC_CHUNK_MIN	2048
 #define BC_CHUNK_MAX	(64U << 10)
+/* The chunk inside the object's own allocation: a legacy object of a
+ * dozen maps and programs needs no other. */
+#define BC_CHUNK_FIRST	4096
 
 struct bc_chunk {
 	struct bc_chunk *next;
 	size_t used, cap;
+	bool embedded;			/* part of the object's allocation */
 	max_align_t data[];
 };
 
@@ -93,6 +97,7 @@ static void *object_zalloc(struct bc_object *obj, size_t size)
 		c->next = obj->chunks;
 		c->used = 0;
 		c->cap = cap;
+		c->embedded = false;
 		obj->chunks = c;
 	}
 	p = (char *)c->data + c->used;
@@ -127,10 +132,14 @@ static void object_chunks_free(struct bc_object *obj)
 
 	for (c = obj->chunks; c; c = next) {
 		next = c->next;
-		free(c);
+		if (!c->embedded)
+			free(c);
 	}
 	obj->chunks = NULL;
 }
+
+static void names_take_miss(struct bc_name_index *ix, size_t idx,
+			    const char *name);
 
 static struct bc_map *map_add(struct bc_object *obj, const char *name,
 			      bool copy)
@@ -163,6 +172,8 @@ static struct bc_map *map_add(struct bc_object *obj, const char *name,
 	map->sec_idx = -1;
 	map->fd = -1;
 	maps[obj->map_cnt++] = map;
+	if (!copy)
+		names_take_miss(&obj->map_names, map->idx, name);
 	return map;
 }
 
@@ -212,6 +223,8 @@ static struct bc_prog *prog_add(struct bc_object *obj, const char *name,
 	prog->autoload = true;
 	prog->fd = -1;
 	progs[obj->prog_cnt++] = prog;
+	if (!copy)
+		names_take_miss(&obj->prog_names, prog->idx, name);
 	return prog;
 }
 
@@ -282,22 +295,18 @@ void bc_object_plan_reset(struct bc_object *obj)
 /*
  * Name lookups: collection asks for every new map and program whether its
  * name is taken, which a walk makes quadratic. The hash is a cache over
- * the arrays, brought up to date on each lookup (entries are only ever
- * appended and never renamed), so it needs no hook in every place that
- * adds one.
+ * the arrays, brought up to date on each lookup (entries are appended, and
+ * renamed only through bc_object_rename_*()), so it needs no hook in every
+ * place that adds one.
  */
 #define BC_NAMES_WALK_MAX	8
 
-typedef const char *(*name_at_fn)(const struct bc_object *obj, size_t i);
-
-static const char *map_name_at(const struct bc_object *obj, size_t i)
+/* Name of entry i of the array ix indexes. */
+static inline const char *name_at(const struct bc_object *obj,
+				  const struct bc_name_index *ix, size_t i)
 {
-	return obj->maps[i]->name;
-}
-
-static const char *prog_name_at(const struct bc_object *obj, size_t i)
-{
-	return obj->progs[i]->name;
+	return ix == &obj->prog_names ? obj->progs[i]->name :
+					obj->maps[i]->name;
 }
 
 /*
@@ -316,20 +325,20 @@ static size_t name_hash(const char *s)
 		h = (h ^ w) * k;
 		h ^= h >> 32;
 	}
-	w = 0;
-	memcpy(&w, s + i, len - i);
+	/* The tail byte by byte: cheaper than a memcpy call of 0-7. */
+	for (w = 0; i < len; i++)
+		w = w << 8 | (unsigned char)s[i];
 	h = (h ^ w) * k;
 	return h ^ h >> 32;
 }
 
 /* The slot holding name, or the empty slot where it would go. */
 static size_t *names_slot(const struct bc_name_index *ix,
-			  const struct bc_object *obj, name_at_fn name_at,
-			  const char *name)
+			  const struct bc_object *obj, const char *name)
 {
 	size_t i = name_hash(name) & (ix->cap - 1);
 
-	while (ix->slots[i] && strcmp(name_at(obj, ix->slots[i] - 1), name))
+	while (ix->slots[i] && strcmp(name_at(obj, ix, ix->slots[i] - 1), name))
 		i = (i + 1) & (ix->cap - 1);
 	return &ix->slots[i];
 }
@@ -339,7 +348,7 @@ static size_t *names_slot(const struct bc_name_index *ix,
  * object's chunks: an outgrown one is left there.
  */
 static int names_sync(struct bc_name_index *ix, struct bc_object *obj,
-		      size_t cnt, size_t want, name_at_fn name_at)
+		      size_t cnt, size_t want)
 {
 	size_t cap, *slot;
 
@@ -353,22 +362,32 @@ static int names_sync(struct bc_name_index *ix, struct bc_object *obj,
 		ix->slots = slot;
 		ix->cap = cap;
 		ix->cnt = 0;	/* rebuilt below, in index order */
+		ix->stale = false;
+		ix->miss = NULL;
 	}
+	if (ix->stale) {
+		memset(ix->slots, 0, ix->cap * sizeof(*ix->slots));
+		ix->cnt = 0;
+		ix->stale = false;
+	}
+	if (ix->cnt < cnt)
+		ix->miss = NULL;	/* its slot may be taken now */
 	for (; ix->cnt < cnt; ix->cnt++) {
-		slot = names_slot(ix, obj, name_at, name_at(obj, ix->cnt));
+		slot = names_slot(ix, obj, name_at(obj, ix, ix->cnt));
 		if (!*slot)	/* the first of equal names stays */
 			*slot = ix->cnt + 1;
 	}
 	return 0;
 }
 
-static ssize_t names_walk(const struct bc_object *obj, size_t cnt,
-			  name_at_fn name_at, const char *name)
+static ssize_t names_walk(const struct bc_object *obj,
+			  const struct bc_name_index *ix, size_t cnt,
+			  const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < cnt; i++)
-		if (!strcmp(name_at(obj, i), name))
+		if (!strcmp(name_at(obj, ix, i), name))
 			return i;
 	return -1;
 }
@@ -379,15 +398,55 @@ static ssize_t names_walk(const struct bc_object *obj, size_t cnt,
  * the hash, the walk answers too.
  */
 static ssize_t names_find(struct bc_name_index *ix, struct bc_object *obj,
-			  size_t cnt, name_at_fn name_at, const char *name)
+			  size_t cnt, const char *name)
 {
 	size_t *slot;
 
 	if (cnt <= BC_NAMES_WALK_MAX ||
-	    names_sync(ix, obj, cnt, cnt, name_at))
-		return names_walk(obj, cnt, name_at, name);
-	slot = names_slot(ix, obj, name_at, name);
-	return *slot ? (ssize_t)*slot - 1 : -1;
+	    names_sync(ix, obj, cnt, cnt))
+		return names_walk(obj, ix, cnt, name);
+	slot = names_slot(ix, obj, name);
+	if (*slot)
+		return (ssize_t)*slot - 1;
+	ix->miss = name;
+	ix->miss_slot = slot - ix->slots;
+	return -1;
+}
+
+/*
+ * Collection looks a name up, finds it free, then adds it: a string of
+ * obj->elf (never moved or changed, so the same pointer is the same name)
+ * takes the slot that lookup found instead of being hashed again.
+ */
+static void names_take_miss(struct bc_name_index *ix, size_t idx,
+			    const char *name)
+{
+	if (!ix->miss || ix->miss != name || ix->cnt != idx)
+		return;
+	ix->slots[ix->miss_slot] = idx + 1;
+	ix->cnt++;
+	ix->miss = NULL;
+}
+
+int bc_object_set_license(struct bc_object *obj, const char *s, size_t max)
+{
+	size_t len = strnlen(s, max);
+	char *lic;
+
+	if (!obj->strs_inline) {
+		lic = bc_strndup(s, len);
+		if (!lic)
+			return -ENOMEM;
+		free(obj->license);
+		obj->license = lic;
+		return 0;
+	}
+	lic = object_zalloc(obj, len + 1);
+	if (!lic)
+		return -ENOMEM;
+	memcpy(lic, s, len);
+	obj->license = lic;
+	return 0;
 }
 
 /*
@@ -406,16 +465,89 @@ void bc_object_reserve(struct bc_object *obj, size_t maps, size_t progs)
 	if (arr)
 		obj->maps = arr;
 	if (maps && want > BC_NAMES_WALK_MAX)
-		names_sync(&obj->map_names, obj, obj->map_cnt, want,
-			   map_name_at);
+		names_sync(&obj->map_names, obj, obj->map_cnt, want);
 	want = obj->prog_cnt + min(progs, (size_t)BC_MAX_PROGS);
 	arr = object_grow(obj, obj->progs, &obj->prog_cap, want,
 			  sizeof(*obj->progs));
 	if (arr)
 		obj->progs = arr;
 	if (progs && want > BC_NAMES_WALK_MAX)
-		names_sync(&obj->prog_names, obj, obj->prog_cnt, want,
-			   prog_name_at);
+		names_sync(&obj->prog_names, obj, obj->prog_cnt, want);
+}
+
+/*
+ * The old name may be in the hash, and the first of equal names must still
+ * win there: rather than patched, the hash is rebuilt by the next lookup
+ * (renames are rare, and a run of them costs one rebuild).
+ */
+static void names_renamed(struct bc_name_index *ix, size_t idx)
+{
+	if (idx < ix->cnt)
+		ix->stale = true;
+	ix->miss = NULL;
+}
+
+/*
+ * Strings of obj->elf are borrowed as a set (elf_names): an entry renamed
+ * copies the ones it keeps, so that it then owns all of them.
+ */
+int bc_object_rename_map(struct bc_object *obj, struct bc_map *map,
+			 const char *name)
+{
+	char *copy, *sec = NULL, *sym = NULL;
+
+	if (!obj || !map || !name || map->idx >= obj->map_cnt ||
+	    obj->maps[map->idx] != map)
+		return -EINVAL;
+	copy = bc_strdup(name);
+	if (!copy)
+		return -ENOMEM;
+	if (map->elf_names) {
+		sec = bc_strdup(map->sec_name);
+		sym = bc_strdup(map->sym_name);
+		if ((map->sec_name && !sec) || (map->sym_name && !sym))
+			goto nomem;
+		map->sec_name = sec;
+		map->sym_name = sym;
+		map->elf_names = false;
+	} else {
+		free(map->name);
+	}
+	map->name = copy;
+	names_renamed(&obj->map_names, map->idx);
+	return 0;
+nomem:
+	free(sym);
+	free(sec);
+	free(copy);
+	return -ENOMEM;
+}
+
+int bc_object_rename_prog(struct bc_object *obj, struct bc_prog *prog,
+			  const char *name)
+{
+	char *copy, *sec;
+
+	if (!obj || !prog || !name || prog->idx >= obj->prog_cnt ||
+	    obj->progs[prog->idx] != prog)
+		return -EINVAL;
+	copy = bc_strdup(name);
+	if (!copy)
+		return -ENOMEM;
+	if (prog->elf_names) {
+		sec = bc_strdup(prog->sec_name);
+		if (!sec) {
+			free(copy);
+			return -ENOMEM;
+		}
+		prog->sec_name = sec;
+		prog->elf_names = false;
+	} else {
+		free(prog->name);
+	}
+	prog->name = copy;
+	names_renamed(&obj->prog_names, prog->idx);
+	return 0;
 }
 
 /* The hashes are a cache: a lookup keeps the object logically const. */
@@ -425,7 +557,7 @@ struct bc_map *bc_object_map_by_name(const struct bc_object *obj,
 	struct bc_object *o = (struct bc_object *)obj;
 	ssize_t i;
 
-	i = names_find(&o->map_names, o, obj->map_cnt, map_name_at, name);
+	i = names_find(&o->map_names, o, obj->map_cnt, name);
 	return i < 0 ? NULL : obj->maps[i];
 }
 
@@ -435,7 +567,7 @@ struct bc_prog *bc_object_prog_by_name(const struct bc_object *obj,
 	struct bc_object *o = (struct bc_object *)obj;
 	ssize_t i;
 
-	i = names_find(&o->prog_names, o, obj->prog_cnt, prog_name_at, name);
+	i = names_find(&o->prog_names, o, obj->prog_cnt, name);
 	return i < 0 ? NULL : obj->progs[i];
 }
 
@@ -510,26 +642,40 @@ static const char *path_basename(const char *path)
  * owned is buf when the object is to free it (taken over in every case),
  * NULL when buf is the caller's.
  */
+/*
+ * One allocation holds the object, its first chunk, its path (the name is
+ * the path's tail) and the empty license collection may replace.
+ */
 static struct bc_object *object_new(const void *buf, void *owned, size_t size,
 				    const char *path)
 {
+	const size_t align = _Alignof(struct bc_chunk);
+	size_t chunk_off, path_off, len = strlen(path);
 	struct bc_object *obj;
+	struct bc_chunk *c;
+	char *strs;
 
-	obj = calloc(1, sizeof(*obj));
+	chunk_off = (sizeof(*obj) + align - 1) & ~(align - 1);
+	path_off = chunk_off + sizeof(*c) + BC_CHUNK_FIRST;
+	obj = malloc(path_off + len + 2);
 	if (!obj) {
 		free(owned);
 		return NULL;
 	}
+	memset(obj, 0, sizeof(*obj));
+	c = (struct bc_chunk *)((char *)obj + chunk_off);
+	*c = (struct bc_chunk){ .cap = BC_CHUNK_FIRST, .embedded = true };
+	obj->chunks = c;
+	strs = (char *)obj + path_off;
+	memcpy(strs, path, len + 1);
+	strs[len + 1] = '\0';
+	obj->path = strs;
+	obj->name = (char *)path_basename(strs);
+	obj->license = strs + len + 1;
+	obj->strs_inline = true;
 	obj->buf = buf;
 	obj->buf_owned = owned;
 	obj->size = size;
-	obj->path = bc_strdup(path);
-	obj->name = bc_strdup(path_basename(path));
-	obj->license = bc_strdup("");
-	if (!obj->path || !obj->name || !obj->license) {
-		bc_object__close(obj);
-		return NULL;
-	}
 	return obj;
 }
 
@@ -765,7 +911,8 @@ static void map_free(struct bc_map *map)
 		free(map->sym_name);
 	}
 	free(map->init);
-	bc_attrs_free(map->attrs, map->attr_cnt);
+	if (map->attrs)		/* most maps have none */
+		bc_attrs_free(map->attrs, map->attr_cnt);
 	free(map->pin_path);
 }
 
@@ -782,7 +929,8 @@ static void prog_free(struct bc_prog *prog)
 	if (!prog->elf_insns)
 		free(prog->insns);
 	free(prog->attach_target);
-	bc_attrs_free(prog->params, prog->param_cnt);
+	if (prog->params)	/* most programs have none */
+		bc_attrs_free(prog->params, prog->param_cnt);
 	free(prog->linked);
 	free(prog->fixups);
 	free(prog->log);
@@ -810,12 +958,14 @@ void bc_object__close(struct bc_object *obj)
 	free(obj->plan);
 	bc_attrs_free(obj->params, obj->param_cnt);
 	bc_findings_free(obj);
-	free(obj->license);
 	object_chunks_free(obj);
 	bc_elf_close(obj->elf);
 	free(obj->buf_owned);
-	free(obj->path);
-	free(obj->name);
+	if (!obj->strs_inline) {
+		free(obj->license);
+		free(obj->path);
+		free(obj->name);
+	}
 	free(obj);
 }
 

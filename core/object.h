@@ -205,11 +205,18 @@ struct bc_object {
 		size_t *slots;		/* entry index + 1; 0 = empty */
 		size_t cap;		/* a power of two, >= twice cnt */
 		size_t cnt;		/* entries [0, cnt) are indexed */
+		bool stale;		/* an entry was renamed: rebuild */
+		const char *miss;	/* last name looked up and not found */
+		size_t miss_slot;	/* the empty slot it would take */
 	} map_names, prog_names;
 
 	/* Storage of every bc_map and bc_prog, of maps[] and progs[] and of
 	 * the name hashes, freed at close: never free() one of them. */
 	struct bc_chunk *chunks;
+
+	/* path, name and license share the object's own allocation or its
+	 * chunks (bc_object__open_*()): never free them. */
+	bool strs_inline;
 };
 
 /* Model construction helpers (core/object.c). All return NULL on ENOMEM. */
@@ -221,6 +228,17 @@ struct bc_prog *bc_object_add_prog(struct bc_object *obj, const char *name,
 /* The same for names that are strings of obj->elf: kept, not copied. */
 struct bc_prog *bc_object_add_elf_prog(struct bc_object *obj,
 				       const char *name, const char *sec_name);
+/*
+ * Give a map or a program a new name (copied): the only way to rename one,
+ * as the name lookups must learn of it. 0, -EINVAL or -ENOMEM (the entry
+ * keeps its old name).
+ */
+int bc_object_rename_map(struct bc_object *obj, struct bc_map *map,
+			 const char *name);
+int bc_object_rename_prog(struct bc_object *obj, struct bc_prog *prog,
+			  const char *name);
+/* The license: s up to max bytes, copied. 0 or -ENOMEM. */
+int bc_object_set_license(struct bc_object *obj, const char *s, size_t max);
 /* Room for that many more maps and programs (a hint: never fails). */
 void bc_object_reserve(struct bc_object *obj, size_t maps, size_t progs);
 int bc_object_add_init(struct bc_object *obj, size_t map_idx, __u32 key,

@@ -446,6 +446,110 @@ START_TEST(test_name_index)
 }
 END_TEST
 
+/* More entries than a walk answers for, so lookups go through the hash. */
+START_TEST(test_rename)
+{
+	static const char elf_sec[] = "maps", elf_sym[] = "elfmap";
+	struct bc_object *obj, *other;
+	struct bc_map *m;
+	struct bc_prog *p;
+	char name[16];
+	int i;
+
+	obj = calloc(1, sizeof(*obj));
+	other = calloc(1, sizeof(*other));
+	ck_assert_ptr_nonnull(obj);
+	ck_assert_ptr_nonnull(other);
+	for (i = 0; i < 12; i++) {
+		snprintf(name, sizeof(name), "m%d", i);
+		ck_assert_ptr_nonnull(bc_object_add_map(obj, name));
+		ck_assert_ptr_nonnull(bc_object_add_prog(obj, name, "s"));
+	}
+	ck_assert_ptr_eq(bc_object_map_by_name(obj, "m3"), obj->maps[3]);
+	ck_assert_int_eq(bc_object_rename_map(obj, obj->maps[3], "renamed"),
+			 0);
+	ck_assert_ptr_eq(bc_object_map_by_name(obj, "renamed"),
+			 obj->maps[3]);
+	ck_assert_ptr_null(bc_object_map_by_name(obj, "m3"));
+	ck_assert_ptr_eq(bc_object_map_by_name(obj, "m11"), obj->maps[11]);
+	ck_assert_ptr_eq(bc_object_prog_by_name(obj, "m5"), obj->progs[5]);
+	ck_assert_int_eq(bc_object_rename_prog(obj, obj->progs[5], "p5"), 0);
+	ck_assert_ptr_eq(bc_object_prog_by_name(obj, "p5"), obj->progs[5]);
+	ck_assert_ptr_null(bc_object_prog_by_name(obj, "m5"));
+
+	/* The first of equal names wins, before and after a rename. */
+	ck_assert_ptr_nonnull(bc_object_add_map(obj, "dup"));
+	ck_assert_ptr_nonnull(bc_object_add_map(obj, "dup"));
+	ck_assert_ptr_eq(bc_object_map_by_name(obj, "dup"), obj->maps[12]);
+	ck_assert_int_eq(bc_object_rename_map(obj, obj->maps[12], "m4"), 0);
+	ck_assert_ptr_eq(bc_object_map_by_name(obj, "dup"), obj->maps[13]);
+	ck_assert_ptr_eq(bc_object_map_by_name(obj, "m4"), obj->maps[4]);
+
+	/* A map borrowing ELF strings owns them all once renamed. */
+	m = bc_object_add_elf_map(obj, elf_sym);
+	ck_assert_ptr_nonnull(m);
+	m->sec_name = (char *)elf_sec;
+	m->sym_name = (char *)elf_sym;
+	ck_assert_ptr_eq(bc_object_map_by_name(obj, "elfmap"), m);
+	ck_assert_int_eq(bc_object_rename_map(obj, m, "elfmap_inner"), 0);
+	ck_assert(!m->elf_names);
+	ck_assert_ptr_ne(m->sec_name, elf_sec);
+	ck_assert_str_eq(m->sec_name, "maps");
+	ck_assert_str_eq(m->sym_name, "elfmap");
+	ck_assert_ptr_eq(bc_object_map_by_name(obj, "elfmap_inner"), m);
+	ck_assert_ptr_null(bc_object_map_by_name(obj, "elfmap"));
+	p = bc_object_add_elf_prog(obj, elf_sym, elf_sec);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(bc_object_rename_prog(obj, p, "prog"), 0);
+	ck_assert(!p->elf_names);
+	ck_assert_ptr_ne(p->sec_name, elf_sec);
+	ck_assert_ptr_eq(bc_object_prog_by_name(obj, "prog"), p);
+
+	/* Only an object's own entries. */
+	ck_assert_int_eq(bc_object_rename_map(other, obj->maps[0], "x"),
+			 -EINVAL);
+	ck_assert_int_eq(bc_object_rename_map(obj, obj->maps[0], NULL),
+			 -EINVAL);
+	ck_assert_int_eq(bc_object_rename_prog(other, obj->progs[0], "x"),
+			 -EINVAL);
+	ck_assert_str_eq(obj->maps[0]->name, "m0");
+	bc_object__close(other);
+	bc_object__close(obj);
+}
+END_TEST
+
+/* Names of the ELF: a lookup's free slot is taken by the add after it. */
+START_TEST(test_name_index_elf)
+{
+	static char names[40][8];
+	struct bc_object *obj;
+	int i;
+
+	obj = calloc(1, sizeof(*obj));
+	ck_assert_ptr_nonnull(obj);
+	for (i = 0; i < 40; i++) {
+		snprintf(names[i], sizeof(names[i]), "n%d", i % 30);
+		if (bc_object_map_by_name(obj, names[i])) {
+			ck_assert_int_ge(i, 30);
+			continue;
+		}
+		ck_assert_ptr_nonnull(bc_object_add_elf_map(obj, names[i]));
+		ck_assert_ptr_null(bc_object_prog_by_name(obj, names[i]));
+		ck_assert_ptr_nonnull(bc_object_add_elf_prog(obj, names[i],
+							     "s"));
+	}
+	ck_assert_uint_eq(obj->map_cnt, 30);
+	for (i = 0; i < 30; i++) {
+		ck_assert_ptr_eq(bc_object_map_by_name(obj, names[i]),
+				 obj->maps[i]);
+		ck_assert_ptr_eq(bc_object_prog_by_name(obj, names[i]),
+				 obj->progs[i]);
+	}
+	ck_assert_ptr_null(bc_object_map_by_name(obj, "n30"));
+	bc_object__close(obj);
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	__u32 t;
@@ -489,6 +593,8 @@ int main(void)
 	tcase_add_test(tc, test_null_getters);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_name_index);
+	tcase_add_test(tc, test_rename);
+	tcase_add_test(tc, test_name_index_elf);
 	suite_add_tcase(s, tc);
 	return bc_test_run(s);
 }

@@ -200,6 +200,7 @@ static int check_btf_maps(struct bc_object *obj)
 static int rename_inner(struct bc_object *obj)
 {
 	size_t i;
+	int err;
 
 	for (i = 0; i < obj->map_cnt; i++) {
 		struct bc_map *m = obj->maps[i];
@@ -214,8 +215,10 @@ static int rename_inner(struct bc_object *obj)
 		if (!name)
 			return -ENOMEM;
 		name[dot - m->name] = '_';
-		free(m->name);
-		m->name = name;
+		err = bc_object_rename_map(obj, m, name);
+		free(name);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -278,16 +281,14 @@ static int data_maps(struct bc_object *obj)
 		btf = NULL;
 	for (i = 0; i < obj->map_cnt; i++) {
 		struct bc_map *m = obj->maps[i];
-		char *name;
+		int err;
 
 		if ((m->kind != BC_MAP_DATA && m->kind != BC_MAP_RODATA &&
 		     m->kind != BC_MAP_BSS) || !m->sec_name)
 			continue;
-		name = bc_strdup(m->sec_name);
-		if (!name)
-			return -ENOMEM;
-		free(m->name);
-		m->name = name;
+		err = bc_object_rename_map(obj, m, m->sec_name);
+		if (err)
+			return err;
 		m->map_flags &= ~BPF_F_MMAPABLE;
 		id = btf ? btf__find_by_name_kind(btf, m->sec_name,
 						  BTF_KIND_DATASEC) : -ENOENT;
