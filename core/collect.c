@@ -1314,17 +1314,66 @@ static int collect_prog_sec(struct bc_object *obj, const struct bc_elf_sec *sec)
 	return progs_by_section(&ps);
 }
 
+/*
+ * In check mode a section refused without a finding of its own (a
+ * dialect hook said no) is still a refusal of the object: report it,
+ * naming the section, and look at the next one.
+ */
+/*
+ * The reason in a captured warning: what follows "section '<name>': ",
+ * else the whole line, without the log prefix and the newline.
+ */
+static const char *refusal_reason(char *warn, const char *sec_name)
+{
+	char *p = strstr(warn, "section '");
+	size_t n = strlen(sec_name);
+
+	if (p && !strncmp(p + 9, sec_name, n) && !strncmp(p + 9 + n, "': ", 3))
+		warn = p + 9 + n + 3;
+	else if (!strncmp(warn, "bpfcompat: ", 11))
+		warn += 11;
+	warn[strcspn(warn, "\n")] = '\0';
+	return warn;
+}
+
+/*
+ * In check mode a section refused without a finding of its own (a
+ * dialect hook said no) is still a refusal of the object: report it,
+ * naming the section and the hook's reason, and look at the next one.
+ */
+static int prog_sec_survive(struct bc_object *obj,
+			    const struct bc_elf_sec *sec, size_t before,
+			    char *warn, int err)
+{
+	char msg[128];
+
+	if (!err || !obj->checking || err == -ENOMEM ||
+	    obj->finding_cnt > before)
+		return bc_check_survive(obj, err);
+	if (!warn[0])
+		bc_strerror(err, msg, sizeof(msg));
+	return bc_report(obj, "dialect-refused", BC_SEV_ERROR, sec->name,
+			 NULL, BC_NO_OFFSET, "%s", warn[0] ?
+			 refusal_reason(warn, sec->name) : msg);
+}
+
 static int collect_progs(struct bc_object *obj)
 {
 	const struct bc_elf *elf = obj->elf;
-	size_t i;
+	char warn[256] = "";
+	size_t i, before;
 	int err;
 
 	for (i = 1; i < elf->sec_cnt; i++) {
 		if (!elf->secs[i].exec)
 			continue;
-		err = bc_check_survive(obj, collect_prog_sec(obj,
-							     &elf->secs[i]));
+		before = obj->finding_cnt;
+		if (obj->checking)
+			bc_log_capture(warn, sizeof(warn));
+		err = collect_prog_sec(obj, &elf->secs[i]);
+		if (obj->checking)
+			bc_log_capture(NULL, 0);
+		err = prog_sec_survive(obj, &elf->secs[i], before, warn, err);
 		if (err)
 			return err;
 	}

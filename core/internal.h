@@ -33,6 +33,12 @@
 
 __attribute__((format(printf, 2, 3)))
 void bc_print(enum bc_print_level level, const char *fmt, ...);
+/*
+ * Keep the text of this thread's last warning in buf (size bytes, cut if
+ * longer) until called again; size 0 stops. Lets a caller turn a refusal
+ * printed deep down into a finding that says why.
+ */
+void bc_log_capture(char *buf, size_t size);
 
 #define pr_warn(fmt, ...)  bc_print(BC_WARN, "bpfcompat: " fmt, ##__VA_ARGS__)
 #define pr_info(fmt, ...)  bc_print(BC_INFO, "bpfcompat: " fmt, ##__VA_ARGS__)

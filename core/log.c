@@ -34,16 +34,34 @@ bc_print_fn_t bc_set_print(bc_print_fn_t fn)
 	return old;
 }
 
+/* Where this thread keeps its last warning, if someone asked for it. */
+static __thread char *capture_buf;
+static __thread size_t capture_sz;
+
+void bc_log_capture(char *buf, size_t size)
+{
+	capture_buf = size ? buf : NULL;
+	capture_sz = size;
+	if (capture_buf)
+		capture_buf[0] = '\0';
+}
+
 void bc_print(enum bc_print_level level, const char *fmt, ...)
 {
 	va_list args;
 	int saved = errno;
 
+	if (level == BC_WARN && capture_buf) {
+		va_start(args, fmt);
+		vsnprintf(capture_buf, capture_sz, fmt, args);
+		va_end(args);
+	}
 	if (!print_fn)
-		return;
+		goto out;
 	va_start(args, fmt);
 	print_fn(level, fmt, args);
 	va_end(args);
+out:
 	errno = saved;
 }
 

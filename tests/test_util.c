@@ -58,6 +58,31 @@ START_TEST(test_grow_overflow)
 }
 END_TEST
 
+static int quiet(enum bc_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+START_TEST(test_log_capture)
+{
+	bc_print_fn_t old = bc_set_print(quiet);
+	char buf[16];
+
+	pr_warn("not kept\n");
+	bc_log_capture(buf, sizeof(buf));
+	ck_assert_str_eq(buf, "");
+	pr_debug("debug is not a warning\n");
+	ck_assert_str_eq(buf, "");
+	pr_warn("first %d\n", 1);
+	pr_warn("last, and cut\n");
+	ck_assert_str_eq(buf, "bpfcompat: last");
+	bc_log_capture(NULL, 0);
+	pr_warn("after\n");
+	ck_assert_str_eq(buf, "bpfcompat: last");
+	bc_set_print(old);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("util");
@@ -68,6 +93,7 @@ int main(void)
 	tcase_add_test(tc, test_attrs);
 	tcase_add_test(tc, test_strerror);
 	tcase_add_test(tc, test_grow_overflow);
+	tcase_add_test(tc, test_log_capture);
 	suite_add_tcase(s, tc);
 	return bc_test_run(s);
 }

@@ -111,7 +111,22 @@ def peer_bpftool(args, path, case):
         os.rmdir(d)
 
 
-PEERS = {"bpftool": peer_bpftool, "tc": peer_tc, "gobpf": peer_gobpf}
+def peer_perf(args, path, case):
+    """perf's BPF event loader (perf record -e OBJ): it parses every
+    section's config string before it probes anything."""
+    perf = shutil.which("perf")
+    if not perf:
+        return None, "perf not installed"
+    p = subprocess.run([perf, "record", "-q", "-o", os.devnull, "-e", path,
+                        "--", "true"], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=60)
+    if "not found for kernel" in p.stderr:
+        return None, "perf has no tools for this kernel: " + p.stderr.strip()
+    return p.returncode != 0, p.stderr
+
+
+PEERS = {"bpftool": peer_bpftool, "tc": peer_tc, "gobpf": peer_gobpf,
+         "perf": peer_perf}
 
 
 def confirm(args, case):
