@@ -578,6 +578,15 @@ static const char *fmt_ms(double ns, char *buf)
 	return buf;
 }
 
+/* Opens of small objects take microseconds: ms with 3 digits hides them. */
+static const char *fmt_us(double ns, char *buf)
+{
+	if (ns < 0)
+		return "-";
+	snprintf(buf, FMT_SZ, "%.1f", ns / 1e3);
+	return buf;
+}
+
 static const char *fmt_ratio(double a, double b, char *buf)
 {
 	if (a < 0 || b <= 0)
@@ -605,15 +614,15 @@ static void print_tables(double exp[M_CNT][2][2], int scale_n)
 	if (getloadavg(a_load, 1) == 1)
 		printf("load average at the end of the run: %.2f\n",
 		       a_load[0]);
-	printf("\nopen -> relocate -> plan (no kernel), ms, median of %d\n",
+	printf("\nopen -> relocate -> plan (no kernel), us, median of %d\n",
 	       env.reps);
 	printf("%-12s %6s %5s %7s %10s %10s %7s\n", "object", "progs",
 	       "maps", "relocs", "bpfcompat", "libbpf", "ratio");
 	for (i = 0; i < obj_cnt; i++) {
 		o = &objs[i];
 		printf("%-12s %6d %5d %7d %10s %10s %7s\n", o->name, o->progs,
-		       o->maps, o->progs * o->relocs, fmt_ms(o->open_ns[BC], a),
-		       fmt_ms(o->open_ns[LB], b),
+		       o->maps, o->progs * o->relocs, fmt_us(o->open_ns[BC], a),
+		       fmt_us(o->open_ns[LB], b),
 		       fmt_ratio(o->open_ns[BC], o->open_ns[LB], c));
 	}
 	if (env.kernel) {
