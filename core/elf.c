@@ -75,7 +75,7 @@ struct elf_layout {
 	size_t shstrndx;
 	bool swap;		/* object byte order differs from the host's */
 	struct strtab names;
-	/* The first two SHT_SYMTAB sections seen by load_sections(). */
+	/* The first two SHT_SYMTAB sections (find_symtab() judges them). */
 	size_t symtab[2];
 	/*
 	 * The REL and RELA sections in index order, so that the relocation
@@ -84,6 +84,13 @@ struct elf_layout {
 	 */
 	__u16 rel_list[REL_LIST_MAX];
 	size_t rel_cnt;
+	/*
+	 * Upper bounds, from the raw headers, of the symbols and relocation
+	 * entries the checks can accept, so that their tables share the
+	 * reader's one allocation.
+	 */
+	size_t sym_bound;
+	size_t rel_bound;
 };
 
 /*
@@ -389,16 +396,48 @@ static __u32 name_mix(__u64 w0, __u64 w1)
 	return (__u32)(h >> 32);
 }
 
-/* Any string: never reads past its terminator. */
+/*
+ * The len (< 8) bytes at p as a little-endian word, zero above: two
+ * overlapping loads, each inside the bytes, where len allows.
+ */
+static inline __u64 short_word(const unsigned char *p, size_t len)
+{
+	__u32 lo, hi;
+
+	if (len >= 4) {
+		memcpy(&lo, p, sizeof(lo));
+		memcpy(&hi, p + len - 4, sizeof(hi));
+		return le32toh(lo) | (__u64)le32toh(hi) << (8 * (len - 4));
+	}
+	if (!len)
+		return 0;
+	/* 1 to 3 bytes: first, middle and last, overlapping as needed. */
+	return p[0] | (__u64)p[len / 2] << (8 * (len / 2)) |
+	       (__u64)p[len - 1] << (8 * (len - 1));
+}
+
+static inline __u64 word_le(const unsigned char *p)
+{
+	__u64 w;
+
+	memcpy(&w, p, sizeof(w));
+	return le64toh(w);
+}
+
+/*
+ * Any string, a caller's included: its length first, so that no load
+ * reaches past its terminator.
+ */
 static inline __u32 name_hash(const char *name)
 {
-	unsigned char b[16] = {};
-	__u64 w0, w1;
+	const unsigned char *p = (const unsigned char *)name;
+	size_t len = strlen(name);
 
-	memcpy(b, name, strnlen(name, sizeof(b)));
-	memcpy(&w0, b, sizeof(w0));
-	memcpy(&w1, b + 8, sizeof(w1));
-	return name_mix(w0, w1);
+	if (len < 8)
+		return name_mix(short_word(p, len), 0);
+	if (len < 16)
+		return name_mix(word_le(p), short_word(p + 8, len - 8));
+	return name_mix(word_le(p), word_le(p + 8));
 }
 
 /* The same, out of line: the rare case of the section loop. */
@@ -459,8 +498,8 @@ static inline void name_insert(struct bc_elf *elf, size_t idx, __u32 hash)
 }
 
 /*
- * One pass over the headers: each section is checked, entered in the name
- * index, and noted if it is a symbol table (find_symtab() judges them).
+ * One pass over the headers: each section is checked and entered in the
+ * name index (the pre-scan noted the symbol and relocation sections).
  * Fields are checked in locals and the entry's bool is stored last: a
  * byte-wide store may alias anything and would make the compiler reload.
  */
@@ -503,13 +542,6 @@ static __always_inline int load_section(struct bc_elf *elf,
 		return bad_sec_hdr(elf, sec, off, why);
 	if (sec->type != SHT_NOBITS && sec->size)
 		sec->data = (const __u8 *)elf->buf + off;
-	if (sec->type == SHT_SYMTAB && !l->symtab[1])
-		l->symtab[l->symtab[0] ? 1 : 0] = idx;
-	if (sec->type == SHT_REL || sec->type == SHT_RELA) {
-		if (l->rel_cnt < REL_LIST_MAX)
-			l->rel_list[l->rel_cnt] = (__u16)idx;
-		l->rel_cnt++;
-	}
 	name_insert(elf, idx, name_hash_at(&l->names, name_off));
 	return 0;
 }
@@ -777,10 +809,8 @@ static int load_symbols(struct bc_elf *elf)
  * targets named .debug* or .BTF* (each byte tested only if the ones
  * before it matched, so never past the terminator).
  */
-static inline bool rel_target_ignored(const struct bc_elf_sec *tgt)
+static inline bool rel_target_ignored(const char *n)
 {
-	const char *n = tgt->name;
-
 	if (n[0] != '.')
 		return false;
 	if (n[1] == 'd')
@@ -800,7 +830,7 @@ static int check_rel_sec(struct bc_elf *elf, const struct bc_elf_sec *rs,
 		return -BC_ERRNO__FORMAT;
 	}
 	tgt = &elf->secs[rs->info];
-	if (rel_target_ignored(tgt)) {
+	if (rel_target_ignored(tgt->name)) {
 		pr_debug("elf: %s: section %zu '%s': ignoring relocations for '%s'\n",
 			 elf->path, rs->idx, rs->name, tgt->name);
 		return 0;
@@ -967,6 +997,9 @@ static int load_relocations(struct bc_elf *elf, const struct elf_layout *l)
 		if (err)
 			return err;
 	}
+	/* Never: the pre-scan counted every section pass 1 accepts. */
+	if (unlikely(total > l->rel_bound))
+		return -EFAULT;
 	elf->rel_pool_cnt = total;
 
 	/* Pass 2: read and check every entry against its target. */
@@ -984,38 +1017,15 @@ static int load_relocations(struct bc_elf *elf, const struct elf_layout *l)
 }
 
 /*
- * An upper bound of the relocation entries pass 1 of load_relocations()
- * can accept (it refuses more than BC_MAX_RELOS), so that they share one
- * allocation with the symbols.
+ * The symbol count find_symtab() accepted; the pre-scan sized the table
+ * for at least that many (the symtab's size once checked is inside the
+ * file and within BC_MAX_SYMBOLS entries).
  */
-static size_t rel_bound(const struct bc_elf *elf, const struct elf_layout *l)
-{
-	size_t k, cnt = rel_walk_cnt(elf, l), n = 0;
-
-	for (k = 0; k < cnt && n < BC_MAX_RELOS; k++) {
-		const struct bc_elf_sec *rs = &elf->secs[rel_walk_idx(l, k)];
-
-		if (rs->type != SHT_REL || !rs->info ||
-		    rs->info >= elf->sec_cnt ||
-		    rel_target_ignored(&elf->secs[rs->info]))
-			continue;
-		n += rs->size / sizeof(Elf64_Rel);
-	}
-	return min(n, (size_t)BC_MAX_RELOS);
-}
-
-/* Symbols and relocations: one block, sized once the symtab is checked. */
 static int alloc_tables(struct bc_elf *elf, const struct elf_layout *l)
 {
-	size_t sym_cnt = elf->secs[elf->symtab_idx].size / sizeof(Elf64_Sym);
-	size_t rel_cnt = rel_bound(elf, l);
-
-	elf->syms = malloc(sym_cnt * sizeof(*elf->syms) +
-			   rel_cnt * sizeof(*elf->rel_pool));
-	if (!elf->syms)
-		return -ENOMEM;
-	elf->sym_cnt = sym_cnt;
-	elf->rel_pool = (struct bc_elf_rel *)(elf->syms + sym_cnt);
+	elf->sym_cnt = elf->secs[elf->symtab_idx].size / sizeof(Elf64_Sym);
+	if (unlikely(elf->sym_cnt > l->sym_bound))
+		return -EFAULT;	/* never: the bound is a superset */
 	return 0;
 }
 
@@ -1048,27 +1058,129 @@ static size_t name_slot_cnt(size_t sec_cnt)
 	return n;
 }
 
-/*
- * The reader's own block: struct bc_elf, the section table, the name
- * index and a copy of the name, in one allocation freed by
- * bc_elf_close().
- */
-static struct bc_elf *elf_alloc(const struct bc_elf *hdr, size_t sec_cnt)
+/* The name of section idx from its raw header, NULL if out of the table. */
+static inline const char *raw_sec_name(const struct elf_layout *l, size_t idx,
+				       bool swap)
 {
-	size_t slots = name_slot_cnt(sec_cnt);
+	const unsigned char *raw = l->shdrs + idx * sizeof(Elf64_Shdr);
+
+	return strtab_get(&l->names,
+			  rd32(raw + offsetof(Elf64_Shdr, sh_name), swap));
+}
+
+/*
+ * Entries of a REL section that pass 1 of load_relocations() could
+ * accept: none for an ignored target, at most what fits in the file.
+ * An unchecked header only overestimates; load_sections() refuses it.
+ */
+static inline size_t rel_sec_bound(const struct elf_layout *l,
+				   const unsigned char *raw, bool swap,
+				   size_t file_size)
+{
+	__u32 info = rd32(raw + offsetof(Elf64_Shdr, sh_info), swap);
+	__u64 size = rd64(raw + offsetof(Elf64_Shdr, sh_size), swap);
+	const char *tgt;
+
+	if (!info || info >= l->shnum)
+		return 0;
+	tgt = raw_sec_name(l, info, swap);
+	if (tgt && rel_target_ignored(tgt))
+		return 0;
+	return min(size, (__u64)file_size) / sizeof(Elf64_Rel);
+}
+
+/* Section types the pre-scan notes: one test for all the others. */
+#define SCAN_TYPES	(1U << SHT_SYMTAB | 1U << SHT_RELA | 1U << SHT_REL)
+
+static inline bool scan_type(__u32 type)
+{
+	return type < 32 && (SCAN_TYPES >> type & 1);
+}
+
+/*
+ * Note the symbol or relocation section idx from its raw header, and
+ * bound its entries. Nothing is refused here: load_sections() checks
+ * every header, with its message, before any of this is used.
+ */
+static __always_inline void scan_section(struct elf_layout *l, size_t idx,
+					 __u32 type, bool swap,
+					 size_t file_size)
+{
+	const unsigned char *raw = l->shdrs + idx * sizeof(Elf64_Shdr);
+	__u64 size;
+
+	if (type == SHT_SYMTAB) {
+		if (l->symtab[0]) {
+			if (!l->symtab[1])
+				l->symtab[1] = idx;
+			return;
+		}
+		l->symtab[0] = idx;
+		size = rd64(raw + offsetof(Elf64_Shdr, sh_size), swap);
+		size = min(size, (__u64)file_size);
+		l->sym_bound = min(size / sizeof(Elf64_Sym),
+				   (__u64)BC_MAX_SYMBOLS);
+		return;
+	}
+	if (l->rel_cnt < REL_LIST_MAX)
+		l->rel_list[l->rel_cnt] = (__u16)idx;
+	l->rel_cnt++;
+	/* Adding only below the cap keeps the sum from overflowing. */
+	if (type == SHT_REL && l->rel_bound < BC_MAX_RELOS)
+		l->rel_bound += rel_sec_bound(l, raw, swap, file_size);
+}
+
+static __always_inline void scan_order(struct elf_layout *l, bool swap,
+				       size_t file_size)
+{
+	const unsigned char *raw = l->shdrs + offsetof(Elf64_Shdr, sh_type);
+	size_t i;
+
+	for (i = 1; i < l->shnum; i++) {
+		__u32 type;
+
+		raw += sizeof(Elf64_Shdr);
+		type = rd32(raw, swap);
+		if (scan_type(type))
+			scan_section(l, i, type, swap, file_size);
+	}
+}
+
+static void scan_sections(struct elf_layout *l, size_t file_size)
+{
+	if (l->swap)
+		scan_order(l, true, file_size);
+	else
+		scan_order(l, false, file_size);
+	l->rel_bound = min(l->rel_bound, (size_t)BC_MAX_RELOS);
+}
+
+/*
+ * The reader's one block, freed by bc_elf_close(): struct bc_elf, the
+ * section table, the symbol and relocation tables (sized by the
+ * pre-scan), the name index and a copy of the name.
+ */
+static struct bc_elf *elf_alloc(const struct bc_elf *hdr,
+				const struct elf_layout *l)
+{
+	size_t sec_cnt = l->shnum, slots = name_slot_cnt(sec_cnt);
 	size_t name_len = strlen(hdr->path) + 1;
 	struct bc_elf *elf;
 	char *path;
 
 	/* Not calloc(): load_sections() sets every section entry anyway. */
 	elf = malloc(sizeof(*elf) + sec_cnt * sizeof(*elf->secs) +
+		     l->sym_bound * sizeof(*elf->syms) +
+		     l->rel_bound * sizeof(*elf->rel_pool) +
 		     slots * sizeof(*elf->name_slots) + name_len);
 	if (!elf)
 		return NULL;
 	*elf = *hdr;
 	elf->secs = (struct bc_elf_sec *)(elf + 1);
 	elf->sec_cnt = sec_cnt;
-	elf->name_slots = (__u32 *)(elf->secs + sec_cnt);
+	elf->syms = (struct bc_elf_sym *)(elf->secs + sec_cnt);
+	elf->rel_pool = (struct bc_elf_rel *)(elf->syms + l->sym_bound);
+	elf->name_slots = (__u32 *)(elf->rel_pool + l->rel_bound);
 	elf->name_mask = slots - 1;
 	memset(elf->name_slots, 0, slots * sizeof(*elf->name_slots));
 	path = (char *)(elf->name_slots + slots);
@@ -1092,7 +1204,11 @@ static int check_headers(struct bc_elf *hdr, struct elf_layout *l)
 	err = check_sec_count(hdr, &eh, l);
 	if (err)
 		return err;
-	return check_shstrtab(hdr, l);
+	err = check_shstrtab(hdr, l);
+	if (err)
+		return err;
+	scan_sections(l, hdr->size);
+	return 0;
 }
 
 int bc_elf_open(const void *buf, size_t size, const char *name,
@@ -1116,7 +1232,7 @@ int bc_elf_open(const void *buf, size_t size, const char *name,
 	if (err)
 		return bc_err(err);
 
-	elf = elf_alloc(&hdr, l.shnum);
+	elf = elf_alloc(&hdr, &l);
 	if (!elf)
 		return bc_err(-ENOMEM);
 	err = elf_parse(elf, &l);
@@ -1128,12 +1244,9 @@ int bc_elf_open(const void *buf, size_t size, const char *name,
 	return 0;
 }
 
-/* secs, name_slots and path live in elf's block, rel_pool in syms'. */
+/* Every table lives in elf's block. */
 void bc_elf_close(struct bc_elf *elf)
 {
-	if (!elf)
-		return;
-	free(elf->syms);
 	free(elf);
 }
 

@@ -465,6 +465,45 @@ START_TEST(test_sec_by_name_long)
 }
 END_TEST
 
+/*
+ * Every name length the lookup hash handles apart (under 4, under 8,
+ * under 16, 16 and more bytes), each looked up through an exact-size heap
+ * copy so that a read past its terminator would leave the block; and
+ * bytes with the high bit set, in both byte orders.
+ */
+START_TEST(test_sec_by_name_lengths)
+{
+	static const char full[] = "abcdefghijklmnopqrst\xff";
+	static const char blob[8];
+	int idx[sizeof(full)];
+	struct bc_elf *elf;
+	char name[32];
+	struct fix f;
+	size_t len;
+
+	fix_init(&f, _i);
+	for (len = 1; len < sizeof(full); len++) {
+		snprintf(name, sizeof(name), "%.*s", (int)len, full);
+		idx[len] = bc_elfb_add_sec(f.b, name, SHT_PROGBITS, 0, blob,
+					   sizeof(blob));
+	}
+	fix_finish(&f);
+	elf = open_ok(&f);
+	for (len = 1; len < sizeof(full); len++) {
+		char *copy = strndup(full, len);
+
+		ck_assert_ptr_nonnull(copy);
+		ck_assert_ptr_eq(bc_elf_sec_by_name(elf, copy),
+				 bc_elf_sec(elf, idx[len]));
+		copy[len - 1] = 'X';
+		ck_assert_ptr_null(bc_elf_sec_by_name(elf, copy));
+		free(copy);
+	}
+	bc_elf_close(elf);
+	fix_fini(&f);
+}
+END_TEST
+
 /* ---- ELF header --------------------------------------------------------- */
 
 START_TEST(test_bad_magic)
@@ -1155,6 +1194,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_sym_index, 0, 2);
 	tcase_add_test(tc, test_many_rel_sections);
 	tcase_add_test(tc, test_sec_by_name_long);
+	tcase_add_loop_test(tc, test_sec_by_name_lengths, 0, 2);
 	suite_add_tcase(s, tc);
 
 	/* _i selects the byte order for the loop tests: 0 LE, 1 BE. */
