@@ -30,10 +30,15 @@ static const char *obj_path(const struct bc_object *obj)
 
 /* ---- .BTF -------------------------------------------------------------- */
 
-/* A section's symbols sorted by name, then index: one search per VAR. */
+/*
+ * A section's symbols sorted by name, then index: one search per VAR.
+ * hint is where the next VAR's symbol usually is: clang lists a
+ * section's variables in the order of their symbols.
+ */
 struct sec_syms {
 	const struct bc_elf_sym **syms;	/* buf, or allocated if larger */
 	size_t cnt;
+	size_t hint;
 	const struct bc_elf_sym *buf[16];
 };
 
@@ -46,34 +51,26 @@ static int sym_name_cmp(const void *a, const void *b)
 	return c ? c : (x < y ? -1 : x > y);
 }
 
-/* Put the first room symbols of section sec_idx in syms; count them all. */
-static size_t sec_syms_fill(const struct bc_elf *elf, size_t sec_idx,
-			    const struct bc_elf_sym **syms, size_t room)
-{
-	size_t i, cnt = 0;
-
-	for (i = 1; i < elf->sym_cnt; i++) {
-		if (elf->syms[i].shndx != sec_idx)
-			continue;
-		if (cnt < room)
-			syms[cnt] = &elf->syms[i];
-		cnt++;
-	}
-	return cnt;
-}
-
-/* Sort symbols by name, then index (they are in index order already). */
+/*
+ * Sort symbols by name, then index (they are in index order already,
+ * and mostly in name order too: check that first).
+ */
 static void syms_sort(const struct bc_elf_sym **syms, size_t cnt)
 {
 	const struct bc_elf_sym *s;
 	size_t i, j;
 
+	for (i = 1; i < cnt; i++)
+		if (strcmp(syms[i - 1]->name, syms[i]->name) > 0)
+			break;
+	if (i >= cnt)
+		return;
 	if (cnt > 8) {
 		qsort(syms, cnt, sizeof(*syms), sym_name_cmp);
 		return;
 	}
 	/* Insertion sort is stable: equal names stay in index order. */
-	for (i = 1; i < cnt; i++) {
+	for (; i < cnt; i++) {
 		s = syms[i];
 		for (j = i; j > 0 && strcmp(syms[j - 1]->name, s->name) > 0;
 		     j--)
@@ -82,18 +79,27 @@ static void syms_sort(const struct bc_elf_sym **syms, size_t cnt)
 	}
 }
 
-/* Sections hold a few variables: their symbols fit on the stack. */
-static int sec_syms_build(const struct bc_elf *elf, size_t sec_idx,
+/*
+ * The symbols of section sec, from the ELF reader's per-section lists
+ * (in index order). Sections hold a few variables: they fit on the stack.
+ */
+static int sec_syms_build(struct bc_elf *elf, const struct bc_elf_sec *sec,
 			  struct sec_syms *ss)
 {
+	size_t i, n = 0;
+
+	bc_elf_index_syms(elf);
 	ss->syms = ss->buf;
-	ss->cnt = sec_syms_fill(elf, sec_idx, ss->buf, ARRAY_SIZE(ss->buf));
+	ss->cnt = sec->sym_cnt;
+	ss->hint = 0;
 	if (ss->cnt > ARRAY_SIZE(ss->buf)) {
 		ss->syms = malloc(ss->cnt * sizeof(*ss->syms));
 		if (!ss->syms)
 			return -ENOMEM;
-		sec_syms_fill(elf, sec_idx, ss->syms, ss->cnt);
 	}
+	for (i = sec->sym_first; i && n < ss->cnt; i = elf->syms[i].next_in_sec)
+		ss->syms[n++] = &elf->syms[i];
+	ss->cnt = n;
 	syms_sort(ss->syms, ss->cnt);
 	return 0;
 }
@@ -104,12 +110,17 @@ static void sec_syms_free(struct sec_syms *ss)
 		free(ss->syms);
 }
 
-/* The lowest-indexed symbol called name, in symbols sorted by name. */
-static const struct bc_elf_sym *datasec_sym(const struct bc_elf_sym **syms,
-					    size_t cnt, const char *name)
+/* The lowest-indexed symbol called name: the first of its run. */
+static const struct bc_elf_sym *datasec_sym(struct sec_syms *ss,
+					    const char *name)
 {
-	size_t lo = 0, hi = cnt, mid;
+	const struct bc_elf_sym **syms = ss->syms;
+	size_t lo = ss->hint, hi = ss->cnt, mid;
 
+	if (lo < hi && !strcmp(syms[lo]->name, name) &&
+	    (!lo || strcmp(syms[lo - 1]->name, name)))
+		goto found;
+	lo = 0;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (strcmp(syms[mid]->name, name) < 0)
@@ -117,7 +128,11 @@ static const struct bc_elf_sym *datasec_sym(const struct bc_elf_sym **syms,
 		else
 			hi = mid;
 	}
-	return lo < cnt && !strcmp(syms[lo]->name, name) ? syms[lo] : NULL;
+	if (lo >= ss->cnt || strcmp(syms[lo]->name, name))
+		return NULL;
+found:
+	ss->hint = lo + 1;
+	return syms[lo];
 }
 
 static int cmp_secinfo(const void *a, const void *b)
@@ -174,7 +189,7 @@ static int fixup_datasec(struct bc_object *obj, struct btf *btf,
 	}
 	if (!n)
 		return 0;
-	err = sec_syms_build(obj->elf, sec->idx, &ss);
+	err = sec_syms_build(obj->elf, sec, &ss);
 	if (err)
 		return err;
 	for (i = 0; i < n; i++) {
@@ -192,7 +207,7 @@ static int fixup_datasec(struct bc_object *obj, struct btf *btf,
 		    btf_var(vt)->linkage == BTF_VAR_GLOBAL_EXTERN)
 			continue;
 		vname = btf__name_by_offset(btf, vt->name_off);
-		sym = vname ? datasec_sym(ss.syms, ss.cnt, vname) : NULL;
+		sym = vname ? datasec_sym(&ss, vname) : NULL;
 		if (!sym) {
 			pr_warn("btf: %s: DATASEC '%s': no symbol for variable '%s'\n",
 				obj_path(obj), name, vname ? vname : "?");
@@ -222,23 +237,102 @@ sort:
 	return 0;
 }
 
+/* Per kind: bytes after the header, and per member (vlen of them). */
+static const struct {
+	unsigned char known, extra, memb;
+} kind_sz[] = {
+	[BTF_KIND_INT]		= { 1, 4, 0 },
+	[BTF_KIND_PTR]		= { 1, 0, 0 },
+	[BTF_KIND_ARRAY]	= { 1, sizeof(struct btf_array), 0 },
+	[BTF_KIND_STRUCT]	= { 1, 0, sizeof(struct btf_member) },
+	[BTF_KIND_UNION]	= { 1, 0, sizeof(struct btf_member) },
+	[BTF_KIND_ENUM]		= { 1, 0, sizeof(struct btf_enum) },
+	[BTF_KIND_FWD]		= { 1, 0, 0 },
+	[BTF_KIND_TYPEDEF]	= { 1, 0, 0 },
+	[BTF_KIND_VOLATILE]	= { 1, 0, 0 },
+	[BTF_KIND_CONST]	= { 1, 0, 0 },
+	[BTF_KIND_RESTRICT]	= { 1, 0, 0 },
+	[BTF_KIND_FUNC]		= { 1, 0, 0 },
+	[BTF_KIND_FUNC_PROTO]	= { 1, 0, sizeof(struct btf_param) },
+	[BTF_KIND_VAR]		= { 1, sizeof(struct btf_var), 0 },
+	[BTF_KIND_DATASEC]	= { 1, 0, sizeof(struct btf_var_secinfo) },
+	[BTF_KIND_FLOAT]	= { 1, 0, 0 },
+	[BTF_KIND_DECL_TAG]	= { 1, sizeof(struct btf_decl_tag), 0 },
+	[BTF_KIND_TYPE_TAG]	= { 1, 0, 0 },
+	[BTF_KIND_ENUM64]	= { 1, 0, sizeof(struct btf_enum64) },
+};
+
+/* A type's bytes, header and members; 0 for a kind not known here. */
+static size_t type_bytes(const struct btf_type *t)
+{
+	unsigned int k = btf_kind(t);
+
+	if (k >= ARRAY_SIZE(kind_sz) || !kind_sz[k].known)
+		return 0;
+	return sizeof(*t) + kind_sz[k].extra +
+	       (size_t)btf_vlen(t) * kind_sz[k].memb;
+}
+
+/*
+ * Walk the types btf__new() validated in place rather than looking each
+ * one up. The walk never reads past the last type's header, writes a
+ * DATASEC only once the lookup confirms it, and must end on the last
+ * type: a walk that ever disagrees with libbpf's index (a kind unknown
+ * here) is redone by lookups (the fixups are idempotent).
+ */
+static int types_walk(struct bc_object *obj, struct btf *btf, __u32 n)
+{
+	const char *p = (const char *)btf__type_by_id(btf, 1);
+	const char *last = (const char *)btf__type_by_id(btf, n - 1);
+	struct btf_type *t = NULL;
+	__u32 id;
+	size_t sz;
+	int err;
+
+	for (id = 1; id < n; id++) {
+		if (!p || p > last)
+			return 1;
+		t = (struct btf_type *)p;
+		if (btf_is_datasec(t)) {
+			if (t != btf__type_by_id(btf, id))
+				return 1;
+			err = fixup_datasec(obj, btf, t);
+			if (err)
+				return err;
+		}
+		sz = type_bytes(t);
+		if (!sz)
+			return 1;
+		p += sz;
+	}
+	return (const char *)t == last ? 0 : 1;
+}
+
 static int btf_fixup(struct bc_object *obj, struct btf *btf)
 {
 	__u32 id, n = btf__type_cnt(btf);
-	int err = 0;
+	struct btf_type *t;
+	int err;
 
 	if (n > BC_BTF_MAX_TYPES) {
 		pr_warn("btf: %s: section '.BTF': %u types, more than %u\n",
 			obj_path(obj), n, BC_BTF_MAX_TYPES);
 		return -BC_ERRNO__FORMAT;
 	}
-	for (id = 1; id < n && !err; id++) {
-		struct btf_type *t = (struct btf_type *)btf__type_by_id(btf, id);
-
-		if (t && btf_is_datasec(t))
+	if (n < 2)
+		return 0;
+	err = types_walk(obj, btf, n);
+	if (err <= 0)
+		return err;
+	for (id = 1; id < n; id++) {
+		t = (struct btf_type *)btf__type_by_id(btf, id);
+		if (t && btf_is_datasec(t)) {
 			err = fixup_datasec(obj, btf, t);
+			if (err)
+				return err;
+		}
 	}
-	return err;
+	return 0;
 }
 
 int bc_btf_get(struct bc_object *obj, const struct btf **out)
@@ -331,6 +425,15 @@ struct bc_btf_ext {
 	bool usable;			/* false: absent or ignored (warned) */
 	struct ext_sub fi_sub, li_sub;
 	struct ext_index fi, li;
+	/*
+	 * The programs' func/line info, carved from one block: at first
+	 * the tail of this allocation (info_own false), sized for each
+	 * record once; relocating again or shared callees may outgrow it.
+	 */
+	unsigned char *info;
+	size_t info_used, info_cap;
+	size_t info_live;		/* bytes programs still hold */
+	bool info_own;
 	struct ext_group groups[];
 };
 
@@ -866,16 +969,84 @@ static void ext_copy(const struct bc_object *obj, struct ext_pick *pk,
 	}
 }
 
+/* A program's slice of the info block: func_info, then line_info. */
+static size_t prog_info_bytes(const struct bc_prog *prog)
+{
+	size_t n = (size_t)prog->func_info_cnt * prog->func_info_rec_size +
+		   (size_t)prog->line_info_cnt * prog->line_info_rec_size;
+
+	return (n + 7) & ~(size_t)7;
+}
+
 /*
- * func_info and line_info share one allocation: func_info owns it, or
- * line_info when there is no func_info.
+ * func_info and line_info share one slice of the object's info block,
+ * given back at bc_btf_release(); the block is compacted when it fills.
  */
 void bc_btf_prog_info_free(struct bc_prog *prog)
 {
-	free(prog->func_info ? prog->func_info : prog->line_info);
+	struct bc_btf_ext *e = prog->obj ? prog->obj->btf_ext : NULL;
+
+	if (e && (prog->func_info || prog->line_info))
+		e->info_live -= prog_info_bytes(prog);
 	prog->func_info = prog->line_info = NULL;
 	prog->func_info_cnt = prog->line_info_cnt = 0;
 	prog->func_info_rec_size = prog->line_info_rec_size = 0;
+}
+
+/*
+ * Move the slices programs still hold into a new block with room for
+ * need more bytes; the old block's dropped slices are reclaimed.
+ */
+static int info_grow(struct bc_object *obj, struct bc_btf_ext *e,
+		     size_t need)
+{
+	size_t i, n, used = 0, cap = e->info_live + need;
+	unsigned char *buf;
+
+	if (cap < need)
+		return -ENOMEM;
+	cap = max(cap, e->info_cap / 2 * 3);
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < obj->prog_cnt; i++) {
+		struct bc_prog *prog = obj->progs[i];
+		size_t fb;
+
+		if (!prog->func_info && !prog->line_info)
+			continue;
+		n = prog_info_bytes(prog);
+		fb = (size_t)prog->func_info_cnt * prog->func_info_rec_size;
+		memcpy(buf + used,
+		       prog->func_info ? prog->func_info : prog->line_info, n);
+		if (prog->func_info)
+			prog->func_info = buf + used;
+		if (prog->line_info)
+			prog->line_info = buf + used + fb;
+		used += n;
+	}
+	if (e->info_own)
+		free(e->info);
+	e->info = buf;
+	e->info_own = true;
+	e->info_used = used;
+	e->info_cap = cap;
+	return 0;
+}
+
+/* A slice of bytes (a multiple of 8) for one program's records. */
+static unsigned char *info_alloc(struct bc_object *obj, struct bc_btf_ext *e,
+				 size_t bytes)
+{
+	unsigned char *p;
+
+	if (bytes > e->info_cap - e->info_used &&
+	    info_grow(obj, e, bytes))
+		return NULL;
+	p = e->info + e->info_used;
+	e->info_used += bytes;
+	e->info_live += bytes;
+	return p;
 }
 
 static int ext_subs(const struct bc_object *obj, const struct bc_elf_sec *ext,
@@ -919,7 +1090,7 @@ static int btf_ext_init(struct bc_object *obj)
 	struct ext_sub fi, li;
 	const struct btf *btf;
 	struct bc_btf_ext *e;
-	size_t fb = 0, lb = 0;
+	size_t fb = 0, lb = 0, sz, cap = 0;
 	bool usable;
 
 	sec = bc_elf_sec_by_name(obj->elf, ".BTF.ext");
@@ -930,10 +1101,18 @@ static int btf_ext_init(struct bc_object *obj)
 		fb = ext_block_cnt(&fi, &fx);
 		lb = ext_block_cnt(&li, &lx);
 	}
-	e = calloc(1, sizeof(*e) + (fb + lb) * sizeof(e->groups[0]));
+	/* Each record once (in 8-byte slices): what one relocation takes
+	 * unless programs share callees. */
+	if (usable)
+		cap = ((size_t)fi.len + li.len + 7 * obj->prog_cnt) & ~(size_t)7;
+	sz = sizeof(*e) + (fb + lb) * sizeof(e->groups[0]);
+	e = malloc(sz + cap);
 	if (!e)
 		return -ENOMEM;
+	memset(e, 0, sz);
 	obj->btf_ext = e;
+	e->info = (unsigned char *)e + sz;
+	e->info_cap = cap;
 	if (!usable)
 		return 0;
 	e->usable = true;
@@ -977,7 +1156,7 @@ int bc_btf_prog_info(struct bc_object *obj, struct bc_prog *prog,
 	}
 	if (!fp.cnt && !lp.cnt)
 		return 0;
-	buf = malloc(fp.bytes + lp.bytes);
+	buf = info_alloc(obj, e, (fp.bytes + lp.bytes + 7) & ~(size_t)7);
 	if (!buf)
 		return -ENOMEM;
 	if (fp.cnt) {
@@ -1061,6 +1240,8 @@ void bc_btf_release(struct bc_object *obj)
 	if (obj->btf_ext) {
 		ext_index_free(&obj->btf_ext->fi);
 		ext_index_free(&obj->btf_ext->li);
+		if (obj->btf_ext->info_own)
+			free(obj->btf_ext->info);
 		free(obj->btf_ext);
 		obj->btf_ext = NULL;
 	}

@@ -37,6 +37,7 @@ struct tobj {
 	size_t ext_len;
 	bool sym_x;			/* ELF symbol for variable x */
 	bool no_ext;
+	int more_syms;			/* .data symbols after x, see t_open */
 
 	struct bc_elfb *b;
 	struct bc_object obj;
@@ -120,7 +121,7 @@ static void t_open(struct tobj *t)
 	__u32 data = 0;
 	size_t size;
 	void *buf;
-	int data_sec;
+	int data_sec, i;
 
 	t->b = bc_elfb_new(false);
 	ck_assert_ptr_nonnull(t->b);
@@ -137,6 +138,17 @@ static void t_open(struct tobj *t)
 			STB_GLOBAL);
 	if (t->sym_x)
 		bc_elfb_add_sym(t->b, "x", data_sec, 0, 4, STT_OBJECT,
+				STB_GLOBAL);
+	/* Names out of order, then a second "x" the fixup must not take. */
+	for (i = t->more_syms; i > 0; i--) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "s%02d", i);
+		bc_elfb_add_sym(t->b, name, data_sec, 0, 4, STT_OBJECT,
+				STB_GLOBAL);
+	}
+	if (t->more_syms)
+		bc_elfb_add_sym(t->b, "x", data_sec, 4, 4, STT_OBJECT,
 				STB_GLOBAL);
 	buf = bc_elfb_finish(t->b, &size);
 	ck_assert_ptr_nonnull(buf);
@@ -326,6 +338,28 @@ START_TEST(test_datasec_var_overruns)
 END_TEST
 
 /* ---- .BTF.ext: dropped with a warning, never fatal --------------------- */
+
+/* Symbols out of name order (sorted in place, or by qsort past 8). */
+START_TEST(test_datasec_unsorted_symbols)
+{
+	static const int more[] = { 1, 3, 12 };
+	const struct btf_var_secinfo *vi;
+	const struct btf *btf;
+	struct tobj *t;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(more); i++) {
+		t = t_new();
+		t->more_syms = more[i];
+		t_open(t);
+		ck_assert_int_eq(bc_btf_get(&t->obj, &btf), 0);
+		/* The lowest-indexed "x", at 0; the other would overrun. */
+		vi = btf_var_secinfos(btf__type_by_id(btf, 3));
+		ck_assert_uint_eq(vi[0].offset, 0);
+		t_free(t);
+	}
+}
+END_TEST
 
 /* Break the .BTF.ext with fn, expect no func/line info and a warning. */
 static void ext_dropped(void (*fn)(struct tobj *t), const char *why)
@@ -629,6 +663,150 @@ START_TEST(test_ext_bad_walk)
 }
 END_TEST
 
+/* A span ends before the record at its end offset, however many. */
+START_TEST(test_ext_span_end)
+{
+	static const __u32 fi[] = { 8 };
+	static const __u32 li[] = {
+		16, S_SOCKET, 6, LREC(0, 1), LREC(8, 2), LREC(8, 3),
+		LREC(16, 4), LREC(16, 5), LREC(24, 6),
+	};
+	static const __u32 mid[][2] = { { 7, 2 }, { 7, 3 } };
+	static const __u32 head[][2] = { { 0, 1 }, { 1, 2 }, { 1, 3 } };
+	struct bc_btf_span sp = { .off = 8, .cnt = 1, .linked_off = 7 };
+	struct tobj *t = t_new();
+
+	ext_set(t, fi, ARRAY_SIZE(fi), li, ARRAY_SIZE(li));
+	t_open(t);
+	sp.sec_idx = t->prog_sec;
+	ck_assert_int_eq(t_spans(t, &sp, 1), 0);
+	lines_are(t, mid, ARRAY_SIZE(mid));
+	sp.off = 0;
+	sp.cnt = 2;
+	sp.linked_off = 0;
+	ck_assert_int_eq(t_spans(t, &sp, 1), 0);
+	lines_are(t, head, ARRAY_SIZE(head));
+	/* Between records: none. */
+	sp.off = 32;
+	sp.cnt = 4;
+	ck_assert_int_eq(t_spans(t, &sp, 1), 0);
+	ck_assert_ptr_null(t->prog.line_info);
+	t_free(t);
+}
+END_TEST
+
+/*
+ * Blocks are scanned when a program first needs them: a bad record in a
+ * section no program comes from costs nothing, and asking twice answers
+ * the same.
+ */
+START_TEST(test_ext_lazy_scan)
+{
+	static const __u32 fi[] = { 8 };
+	static const __u32 li[] = {
+		16, S_NOSUCH, 1, LREC(12, 9),
+		S_SOCKET, 2, LREC(0, 1), LREC(8, 2),
+	};
+	static const __u32 lines[][2] = { { 0, 1 }, { 1, 2 } };
+	struct bc_btf_span sp = { .off = 0, .cnt = 2 };
+	struct tobj *t = t_new();
+	int round;
+
+	ext_set(t, fi, ARRAY_SIZE(fi), li, ARRAY_SIZE(li));
+	bc_test_capture_log();
+	t_open(t);
+	sp.sec_idx = t->prog_sec;
+	for (round = 0; round < 2; round++) {
+		ck_assert_int_eq(t_spans(t, &sp, 1), 0);
+		lines_are(t, lines, ARRAY_SIZE(lines));
+	}
+	ck_assert_msg(!strstr(bc_test_log(), "not on an instruction"),
+		      "%s", bc_test_log());
+	t_free(t);
+}
+END_TEST
+
+/* Linked indexes past 2^32 / 8 bytes: the copy that adds, not biases. */
+START_TEST(test_ext_copy_overflow)
+{
+	static const __u32 fi[] = { 8, S_SOCKET, 1, 8, 5 };
+	static const __u32 li[] = {
+		16, S_SOCKET, 2, LREC(0, 1), LREC(8, 2),
+	};
+	static const __u32 lines[][2] = {
+		{ UINT32_MAX / 8, 1 }, { UINT32_MAX / 8 + 1, 2 },
+	};
+	struct bc_btf_span sp = {
+		.off = 0, .cnt = 2, .linked_off = UINT32_MAX / 8,
+	};
+	struct tobj *t = t_new();
+
+	ext_set(t, fi, ARRAY_SIZE(fi), li, ARRAY_SIZE(li));
+	t_open(t);
+	sp.sec_idx = t->prog_sec;
+	ck_assert_int_eq(t_spans(t, &sp, 1), 0);
+	ck_assert_uint_eq(t->prog.func_info_cnt, 1);
+	ck_assert_uint_eq(((__u32 *)t->prog.func_info)[0], UINT32_MAX / 8 + 1);
+	lines_are(t, lines, ARRAY_SIZE(lines));
+	t_free(t);
+}
+END_TEST
+
+/*
+ * The programs' records share one block: relocating again and again
+ * outgrows it, and what programs still hold moves with them.
+ */
+START_TEST(test_ext_info_block)
+{
+	struct bc_btf_span sp = { .off = 0, .cnt = 2 };
+	static const __u32 lines[][2] = { { 0, 1 }, { 1, 2 } };
+	struct bc_prog progs[3] = {}, *pp[3];
+	const __u32 *li;
+	struct tobj *t = t_new();
+	int round, i;
+
+	t_open(t);
+	for (i = 0; i < 3; i++) {
+		progs[i].name = "prog";
+		progs[i].obj = &t->obj;
+		pp[i] = &progs[i];
+	}
+	t->obj.progs = pp;
+	t->obj.prog_cnt = 3;
+	sp.sec_idx = t->prog_sec;
+	for (round = 0; round < 20; round++) {
+		for (i = 0; i < 3; i++) {
+			/* Program i starts at linked insn i. */
+			sp.linked_off = i;
+			ck_assert_int_eq(bc_btf_prog_info(&t->obj, &progs[i],
+							  &sp, 1), 0);
+		}
+		/* A program dropping its records keeps the others'. */
+		if (round == 5)
+			bc_btf_prog_info_free(&progs[1]);
+		for (i = 0; i < 3; i++) {
+			if (round == 5 && i == 1) {
+				ck_assert_ptr_null(progs[i].line_info);
+				continue;
+			}
+			ck_assert_uint_eq(progs[i].func_info_cnt, 1);
+			ck_assert_uint_eq(((__u32 *)progs[i].func_info)[0], i);
+			ck_assert_uint_eq(progs[i].line_info_cnt, 2);
+			li = progs[i].line_info;
+			ck_assert_uint_eq(li[0], lines[0][0] + i);
+			ck_assert_uint_eq(li[4], lines[1][0] + i);
+			ck_assert_uint_eq(li[7], lines[1][1] << 10);
+		}
+	}
+	bc_btf_release(&t->obj);
+	for (i = 0; i < 3; i++)
+		ck_assert_ptr_null(progs[i].func_info);
+	t->obj.prog_cnt = 0;
+	t->obj.progs = NULL;
+	t_free(t);
+}
+END_TEST
+
 START_TEST(test_ext_without_btf)
 {
 	struct tobj *t = t_new();
@@ -657,12 +835,17 @@ int main(void)
 	tcase_add_test(tc, test_datasec_missing_symbol);
 	tcase_add_test(tc, test_datasec_no_section);
 	tcase_add_test(tc, test_datasec_var_overruns);
+	tcase_add_test(tc, test_datasec_unsorted_symbols);
 	tcase_add_test(tc, test_ext_hostile);
 	tcase_add_test(tc, test_ext_foreign_records);
 	tcase_add_test(tc, test_ext_sorted_view);
 	tcase_add_test(tc, test_ext_unsorted);
 	tcase_add_test(tc, test_ext_split_section);
 	tcase_add_test(tc, test_ext_bad_walk);
+	tcase_add_test(tc, test_ext_span_end);
+	tcase_add_test(tc, test_ext_lazy_scan);
+	tcase_add_test(tc, test_ext_copy_overflow);
+	tcase_add_test(tc, test_ext_info_block);
 	tcase_add_test(tc, test_ext_without_btf);
 	suite_add_tcase(s, tc);
 	return bc_test_run(s);
