@@ -713,17 +713,6 @@ static int map_inner(struct map_sec *ms, struct map_rec *r)
 	return 0;
 }
 
-static bool maps_sec_match(const struct bc_desc_maps *dm, const char *name,
-			   const char **rest)
-{
-	size_t i;
-
-	for (i = 0; i < dm->section_cnt; i++)
-		if (bc_desc_match(&dm->sections[i], name, rest))
-			return true;
-	return false;
-}
-
 static int collect_map_sec(struct bc_object *obj, const struct bc_elf_sec *sec,
 			   const char *rest)
 {
@@ -798,7 +787,6 @@ static int map_sec_dup(struct bc_object *obj, const struct bc_elf_sec *sec,
 
 static int collect_user_maps(struct bc_object *obj)
 {
-	const struct bc_desc_maps *dm = &obj_desc(obj)->maps;
 	const struct bc_elf *elf = obj->elf;
 	const struct bc_elf_sec *twin;
 	const char *rest;
@@ -808,7 +796,9 @@ static int collect_user_maps(struct bc_object *obj)
 	for (i = 1; i < elf->sec_cnt; i++) {
 		rest = NULL;
 		if (elf->secs[i].exec ||
-		    !maps_sec_match(dm, elf->secs[i].name, &rest))
+		    !bc_dialect_map_sec_may(obj->dialect, elf->secs[i].name) ||
+		    !bc_dialect_map_sec(obj->dialect, elf->secs[i].name,
+					&rest))
 			continue;
 		twin = map_sec_twin(obj, i);
 		err = twin ? map_sec_dup(obj, &elf->secs[i], twin) :

@@ -269,6 +269,18 @@ static void plan_intern(struct dialect_plan *pl, const struct bc_desc *desc)
 		rule_intern(&pl->rules[i]);
 }
 
+static void plan_map_heads(struct bc_dialect *d, const struct dialect_plan *pl)
+{
+	__u64 may[4] = {};
+	size_t i, j;
+
+	for (i = 0; i < d->desc->maps.section_cnt; i++)
+		for (j = 0; j < 4; j++)
+			may[j] |= pl->maps[i].probe.heads[j];
+	for (j = 0; j < 4; j++)
+		d->map_sec_not[j] = ~may[j];
+}
+
 static void plan_free(struct dialect_plan *pl)
 {
 	free(pl->rules);
@@ -343,6 +355,8 @@ static int registry_add(struct bc_desc *desc)
 		goto err_free;
 	}
 	plan_intern(&ent->plan, desc);
+	plan_map_heads(d, &ent->plan);
+	d->plan = &ent->plan;
 	if (reg_tail)
 		__atomic_store_n(&reg_tail->next, d, __ATOMIC_RELEASE);
 	else
@@ -834,6 +848,77 @@ struct bc_detection *bc_detect_elf(const struct bc_elf *elf, bool score_only)
 		return bc_err_ptr(err);
 	}
 	return det;
+}
+
+/*
+ * Opening needs the best two only: kept while scoring, in the ranking's
+ * order (higher score first, then the earlier registered), on the stack.
+ */
+static void verdict_push(struct bc_verdict *v, const struct bc_dialect *d,
+			 int score)
+{
+	if (!v->cnt || score > v->score[0]) {
+		v->dialect[1] = v->dialect[0];
+		v->score[1] = v->score[0];
+		v->dialect[0] = d;
+		v->score[0] = score;
+	} else if (v->cnt == 1 || score > v->score[1]) {
+		v->dialect[1] = d;
+		v->score[1] = score;
+	}
+	v->cnt++;
+}
+
+int bc_detect_verdict(const struct bc_elf *elf, struct bc_verdict *v)
+{
+	const struct bc_dialect *d;
+	struct bc_evidence ev;
+	struct sec_index ix;
+	size_t cap;
+	int err;
+
+	bc_dialects_init();
+	/* as many as bc_detect_elf() would rank */
+	cap = __atomic_load_n(&reg_cnt, __ATOMIC_ACQUIRE);
+	memset(v, 0, sizeof(*v));
+	err = sec_index_init(&ix, elf);
+	if (err)
+		return err;
+	for (d = bc_dialect_first(); d && v->cnt < cap;
+	     d = bc_dialect__next(d)) {
+		memset(&ev, 0, sizeof(ev));
+		ev.score_only = true;
+		err = dialect_score(d, plan_of(d), &ix, &ev);
+		if (err) {
+			pr_warn("detect: %s: dialect '%s': scoring failed: %s\n",
+				elf->path, d->desc->name, strerror(-err));
+			break;
+		}
+		verdict_push(v, d, ev.score);
+	}
+	sec_index_free(&ix);
+	return err;
+}
+
+/*
+ * Collection tests every section against the map sections: the prepared
+ * probes turn most names away on their first bytes; the one that matches
+ * is matched again for rest.
+ */
+bool bc_dialect_map_sec(const struct bc_dialect *d, const char *name,
+			const char **rest)
+{
+	const struct bc_desc_maps *m = &d->desc->maps;
+	size_t i;
+
+	for (i = 0; i < m->section_cnt; i++) {
+		if (d->plan && !bc_desc_probe_match(&d->plan->maps[i].probe,
+						    name))
+			continue;
+		if (bc_desc_match(&m->sections[i], name, rest))
+			return true;
+	}
+	return false;
 }
 
 struct bc_detection *bc_detect_mem(const void *buf, size_t size)

@@ -89,6 +89,12 @@ struct bc_dialect {
 	struct bc_desc *desc;
 	const struct bc_dialect_ops *ops;
 	struct bc_dialect *next;
+	/* Matches prepared at registration (core/dialect.c); NULL outside
+	 * the registry. */
+	const struct dialect_plan *plan;
+	/* First bytes no maps.sections entry matches: a set of 256 bits,
+	 * empty outside the registry. */
+	__u64 map_sec_not[4];
 };
 
 /* Built-in descriptors, generated at build time from dialects/<d>/<d>.yaml. */
@@ -118,5 +124,26 @@ void bc_evidence_free(struct bc_evidence *ev);
  * evidence lines: opening needs the verdict, not the reasons.
  */
 struct bc_detection *bc_detect_elf(const struct bc_elf *elf, bool score_only);
+
+/* The two best of bc_detect_elf()'s ranking, without allocating it. */
+struct bc_verdict {
+	size_t cnt;			/* dialects scored */
+	const struct bc_dialect *dialect[2];
+	int score[2];
+};
+int bc_detect_verdict(const struct bc_elf *elf, struct bc_verdict *v);
+
+/* bc_desc_match() of name against d's maps.sections, first match wins. */
+bool bc_dialect_map_sec(const struct bc_dialect *d, const char *name,
+			const char **rest);
+
+/* False when name cannot be a map section of d: one bit test. */
+static inline bool bc_dialect_map_sec_may(const struct bc_dialect *d,
+					  const char *name)
+{
+	__u8 c = name[0];
+
+	return !(d->map_sec_not[c / 64] & (1ULL << (c % 64)));
+}
 
 #endif /* __BC_DIALECT_H */

@@ -138,8 +138,8 @@ static void object_chunks_free(struct bc_object *obj)
 	obj->chunks = NULL;
 }
 
-static void names_take_miss(struct bc_name_index *ix, size_t idx,
-			    const char *name);
+static inline void names_take_miss(struct bc_name_index *ix, size_t idx,
+				   const char *name);
 
 static struct bc_map *map_add(struct bc_object *obj, const char *name,
 			      bool copy)
@@ -380,14 +380,62 @@ static int names_sync(struct bc_name_index *ix, struct bc_object *obj,
 	return 0;
 }
 
-static ssize_t names_walk(const struct bc_object *obj,
-			  const struct bc_name_index *ix, size_t cnt,
-			  const char *name)
+/*
+ * Generated names share long prefixes and differ near their end: length
+ * and last eight bytes tell most apart before a strcmp() walks the prefix.
+ */
+static __u64 name_fp(const char *s)
+{
+	size_t len = strlen(s);
+	__u32 a, b;
+	__u64 w;
+
+	if (len >= 8) {
+		memcpy(&w, s + len - 8, 8);
+	} else if (len >= 4) {	/* two words, overlapping: all bytes */
+		memcpy(&a, s, 4);
+		memcpy(&b, s + len - 4, 4);
+		w = (__u64)a << 32 | b;
+	} else {		/* len is 0 to 3: first, middle, last */
+		w = len ? (unsigned char)s[0] << 16 |
+			  (unsigned char)s[len / 2] << 8 |
+			  (unsigned char)s[len - 1] : 0;
+	}
+	return w ^ (__u64)len << 56;
+}
+
+static ssize_t names_walk_plain(const struct bc_object *obj,
+				const struct bc_name_index *ix, size_t cnt,
+				const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < cnt; i++)
 		if (!strcmp(name_at(obj, ix, i), name))
+			return i;
+	return -1;
+}
+
+/* Walks at most BC_NAMES_WALK_MAX entries; without memory, plainly. */
+static ssize_t names_walk(struct bc_name_index *ix, struct bc_object *obj,
+			  size_t cnt, const char *name)
+{
+	__u64 fp;
+	size_t i;
+
+	if (!ix->fps) {
+		ix->fps = object_zalloc(obj, BC_NAMES_WALK_MAX *
+					     sizeof(*ix->fps));
+		if (!ix->fps)
+			return names_walk_plain(obj, ix, cnt, name);
+	}
+	for (; ix->fp_cnt < cnt; ix->fp_cnt++)
+		ix->fps[ix->fp_cnt] = name_fp(name_at(obj, ix, ix->fp_cnt));
+	fp = name_fp(name);
+	ix->fp_name = name;
+	ix->fp_last = fp;
+	for (i = 0; i < cnt; i++)
+		if (ix->fps[i] == fp && !strcmp(name_at(obj, ix, i), name))
 			return i;
 	return -1;
 }
@@ -402,9 +450,10 @@ static ssize_t names_find(struct bc_name_index *ix, struct bc_object *obj,
 {
 	size_t *slot;
 
-	if (cnt <= BC_NAMES_WALK_MAX ||
-	    names_sync(ix, obj, cnt, cnt))
-		return names_walk(obj, ix, cnt, name);
+	if (cnt <= BC_NAMES_WALK_MAX)
+		return names_walk(ix, obj, cnt, name);
+	if (names_sync(ix, obj, cnt, cnt))
+		return names_walk_plain(obj, ix, cnt, name);
 	slot = names_slot(ix, obj, name);
 	if (*slot)
 		return (ssize_t)*slot - 1;
@@ -418,9 +467,16 @@ static ssize_t names_find(struct bc_name_index *ix, struct bc_object *obj,
  * obj->elf (never moved or changed, so the same pointer is the same name)
  * takes the slot that lookup found instead of being hashed again.
  */
-static void names_take_miss(struct bc_name_index *ix, size_t idx,
-			    const char *name)
+static inline void names_take_miss(struct bc_name_index *ix, size_t idx,
+				   const char *name)
 {
+	/* fp_name and fp_last are set together: no need to clear */
+	if (ix->fp_name == name && ix->fp_cnt == idx &&
+	    idx < BC_NAMES_WALK_MAX) {
+		ix->fps[idx] = ix->fp_last;
+		ix->fp_cnt++;
+		return;
+	}
 	if (!ix->miss || ix->miss != name || ix->cnt != idx)
 		return;
 	ix->slots[ix->miss_slot] = idx + 1;
@@ -485,6 +541,8 @@ static void names_renamed(struct bc_name_index *ix, size_t idx)
 	if (idx < ix->cnt)
 		ix->stale = true;
 	ix->miss = NULL;
+	ix->fp_cnt = min(ix->fp_cnt, idx);
+	ix->fp_name = NULL;
 }
 
 /*
@@ -710,39 +768,32 @@ static int dialect_by_name(struct bc_object *obj, const char *name)
 
 static int dialect_detect(struct bc_object *obj)
 {
-	struct bc_detection *det;
-	int best, err = 0;
+	struct bc_verdict v;
+	int best, err;
 
-	det = bc_detect_elf(obj->elf, true);
-	if (!det) {
-		err = -errno;
+	err = bc_detect_verdict(obj->elf, &v);
+	if (err) {
 		pr_warn("open: %s: dialect detection failed: %s\n", obj->path,
-			strerror(errno));
-		return err ? err : -BC_ERRNO__DIALECT;
+			strerror(-err));
+		return err;
 	}
-	best = bc_detection__cnt(det) ? bc_detection__score(det, 0) : 0;
+	best = v.cnt ? v.score[0] : 0;
 	if (best <= 0) {
 		pr_warn("open: %s: cannot tell which loader convention this object follows; use --dialect\n",
 			obj->path);
-		err = -BC_ERRNO__DIALECT;
-		goto out;
+		return -BC_ERRNO__DIALECT;
 	}
 	/* A tie is no verdict: guessing would load with the wrong rules. */
-	if (bc_detection__cnt(det) > 1 &&
-	    bc_detection__score(det, 1) == best) {
+	if (v.cnt > 1 && v.score[1] == best) {
 		pr_warn("open: %s: dialects '%s' and '%s' fit equally well (score %d); use --dialect\n",
-			obj->path,
-			bc_dialect__name(bc_detection__dialect(det, 0)),
-			bc_dialect__name(bc_detection__dialect(det, 1)), best);
-		err = -BC_ERRNO__DIALECT;
-		goto out;
+			obj->path, bc_dialect__name(v.dialect[0]),
+			bc_dialect__name(v.dialect[1]), best);
+		return -BC_ERRNO__DIALECT;
 	}
-	obj->dialect = bc_detection__dialect(det, 0);
+	obj->dialect = v.dialect[0];
 	pr_debug("open: %s: detected dialect '%s' (score %d)\n", obj->path,
 		 bc_dialect__name(obj->dialect), best);
-out:
-	bc_detection__free(det);
-	return err;
+	return 0;
 }
 
 static int choose_dialect(struct bc_object *obj, const char *name)
@@ -848,8 +899,8 @@ struct bc_object *bc_object__open_file(const char *path,
 				       const struct bc_open_opts *opts)
 {
 	struct bc_object *obj;
-	size_t size;
-	void *buf;
+	size_t size = 0;
+	void *buf = NULL;
 	int err;
 
 	if (!path)

@@ -208,6 +208,11 @@ struct bc_object {
 		bool stale;		/* an entry was renamed: rebuild */
 		const char *miss;	/* last name looked up and not found */
 		size_t miss_slot;	/* the empty slot it would take */
+		/* Below the hash, a walk: one fingerprint per entry. */
+		__u64 *fps;
+		size_t fp_cnt;		/* entries [0, fp_cnt) have one */
+		const char *fp_name;	/* last name walked for, and its */
+		__u64 fp_last;		/* fingerprint */
 	} map_names, prog_names;
 
 	/* Storage of every bc_map and bc_prog, of maps[] and progs[] and of

@@ -492,6 +492,65 @@ START_TEST(test_multi_map_sections)
 }
 END_TEST
 
+/* Opening's verdict is the head of the ranking detect prints. */
+START_TEST(test_verdict)
+{
+	const char *secs[] = { "maps", "maps/x", ".maps", "socket" };
+	const struct bc_detection *det;
+	struct bc_verdict v;
+	struct bc_elf *elf;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(secs); i++) {
+		struct obj o = { .b = bc_elfb_new(false) };
+
+		add_maps(o.b, secs[i], 1, 20);
+		add_prog(o.b, "socket", "s");
+		finish(&o);
+		det = bc_detect_mem(o.buf, o.size);
+		ck_assert_ptr_nonnull(det);
+		ck_assert_int_eq(bc_elf_open(o.buf, o.size, "mem", &elf), 0);
+		ck_assert_int_eq(bc_detect_verdict(elf, &v), 0);
+		ck_assert_uint_eq(v.cnt, bc_detection__cnt(det));
+		ck_assert_uint_ge(v.cnt, 2);
+		ck_assert_ptr_eq(v.dialect[0], bc_detection__dialect(det, 0));
+		ck_assert_ptr_eq(v.dialect[1], bc_detection__dialect(det, 1));
+		ck_assert_int_eq(v.score[0], bc_detection__score(det, 0));
+		ck_assert_int_eq(v.score[1], bc_detection__score(det, 1));
+		bc_detection__free((struct bc_detection *)det);
+		bc_elf_close(elf);
+		bc_elfb_free(o.b);
+	}
+}
+END_TEST
+
+/* Prepared map-section matches answer as bc_desc_match() does. */
+START_TEST(test_map_sec_prepared)
+{
+	const char *names[] = { "maps", "maps/x", "mapsx", ".maps", "",
+				"m", "socket", ".text", "maps/", "xmaps" };
+	const char *rest, *want_rest;
+	const struct bc_dialect *d;
+	struct bc_dialect copy;
+	bool got, want;
+	size_t i;
+
+	for (d = bc_dialect_first(); d; d = bc_dialect__next(d)) {
+		ck_assert_ptr_nonnull(d->plan);
+		copy = (struct bc_dialect){ .desc = d->desc, .ops = d->ops };
+		for (i = 0; i < ARRAY_SIZE(names); i++) {
+			rest = want_rest = NULL;
+			got = bc_dialect_map_sec_may(d, names[i]) &&
+			      bc_dialect_map_sec(d, names[i], &rest);
+			want = bc_dialect_map_sec_may(&copy, names[i]) &&
+			       bc_dialect_map_sec(&copy, names[i], &want_rest);
+			ck_assert_int_eq(got, want);
+			ck_assert_ptr_eq(rest, want_rest);
+		}
+	}
+}
+END_TEST
+
 /* A dialect outside the registry is scored with a plan of its own. */
 START_TEST(test_score_unregistered)
 {
@@ -537,6 +596,8 @@ int main(void)
 	tcase_add_test(tc, test_many_sections);
 	tcase_add_test(tc, test_multi_map_sections);
 	tcase_add_test(tc, test_score_unregistered);
+	tcase_add_test(tc, test_verdict);
+	tcase_add_test(tc, test_map_sec_prepared);
 	suite_add_tcase(s, tc);
 	return bc_test_run(s);
 }

@@ -550,6 +550,49 @@ START_TEST(test_name_index_elf)
 }
 END_TEST
 
+/*
+ * A walk of up to eight entries tells names apart by length and last
+ * bytes first: names equal there must still be compared whole.
+ */
+START_TEST(test_name_walk)
+{
+	static const char *const names[] = {
+		"", "a", "ab", "abc", "abcd", "xbcd", "prefix_shared_tail",
+		"prefiy_shared_tail",
+	};
+	struct bc_object *obj;
+	size_t i;
+
+	obj = calloc(1, sizeof(*obj));
+	ck_assert_ptr_nonnull(obj);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		ck_assert_ptr_null(bc_object_prog_by_name(obj, names[i]));
+		ck_assert_ptr_nonnull(bc_object_add_elf_prog(obj, names[i],
+							     "s"));
+		ck_assert_ptr_null(bc_object_map_by_name(obj, names[i]));
+		ck_assert_ptr_nonnull(bc_object_add_map(obj, names[i]));
+	}
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		ck_assert_ptr_eq(bc_object_prog_by_name(obj, names[i]),
+				 obj->progs[i]);
+		ck_assert_ptr_eq(bc_object_map_by_name(obj, names[i]),
+				 obj->maps[i]);
+	}
+	ck_assert_ptr_null(bc_object_prog_by_name(obj, "prefiz_shared_tail"));
+	ck_assert_ptr_null(bc_object_prog_by_name(obj, "bc"));
+	/* A rename drops the old fingerprint; the first of equal wins. */
+	ck_assert_int_eq(bc_object_rename_prog(obj, obj->progs[2], "abcd"),
+			 0);
+	ck_assert_ptr_null(bc_object_prog_by_name(obj, "ab"));
+	ck_assert_ptr_eq(bc_object_prog_by_name(obj, "abcd"), obj->progs[2]);
+	ck_assert_ptr_eq(bc_object_prog_by_name(obj, "abc"), obj->progs[3]);
+	ck_assert_int_eq(bc_object_rename_map(obj, obj->maps[7], "q"), 0);
+	ck_assert_ptr_eq(bc_object_map_by_name(obj, "q"), obj->maps[7]);
+	ck_assert_ptr_null(bc_object_map_by_name(obj, "prefiy_shared_tail"));
+	bc_object__close(obj);
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	__u32 t;
@@ -595,6 +638,7 @@ int main(void)
 	tcase_add_test(tc, test_name_index);
 	tcase_add_test(tc, test_rename);
 	tcase_add_test(tc, test_name_index_elf);
+	tcase_add_test(tc, test_name_walk);
 	suite_add_tcase(s, tc);
 	return bc_test_run(s);
 }
