@@ -174,25 +174,48 @@ static int fault_hit(enum fault_kind kind, const char *what)
 
 /* ---- plan --------------------------------------------------------------- */
 
-static int plan_add(struct bc_plan *plan, enum bc_step_kind kind, size_t idx,
-		    char *path)
+static struct bc_step *plan_mem_steps(const struct bc_plan *plan)
 {
-	struct bc_step *steps = plan->steps;
+	return (struct bc_step *)((struct bc_plan *)plan->mem + 1);
+}
+
+/* Steps beyond bc_plan_build()'s room move out of plan->mem. */
+static __attribute__((cold, noinline)) int plan_grow(struct bc_plan *plan)
+{
+	size_t cap = plan->cap;
+	struct bc_step *steps;
+
+	if (plan->steps != plan_mem_steps(plan)) {
+		steps = bc_grow(plan->steps, &plan->cap, plan->cnt + 1,
+				sizeof(*steps));
+	} else {
+		steps = bc_grow(NULL, &cap, plan->cnt + 1, sizeof(*steps));
+		if (steps) {
+			memcpy(steps, plan->steps, plan->cnt * sizeof(*steps));
+			plan->cap = cap;
+		}
+	}
+	if (!steps)
+		return -ENOMEM;
+	plan->steps = steps;
+	return 0;
+}
+
+static inline int plan_add(struct bc_plan *plan, enum bc_step_kind kind,
+			   size_t idx, char *path)
+{
+	struct bc_step *step;
 
 	/* bc_plan_build() made room for all but program pins. */
-	if (plan->cnt == plan->cap) {
-		steps = bc_grow(steps, &plan->cap, plan->cnt + 1,
-				sizeof(*steps));
-		if (!steps) {
-			free(path);
-			return -ENOMEM;
-		}
-		plan->steps = steps;
+	if (plan->cnt == plan->cap && plan_grow(plan)) {
+		free(path);
+		return -ENOMEM;
 	}
-	steps[plan->cnt].kind = kind;
-	steps[plan->cnt].idx = idx;
-	steps[plan->cnt].path = path;
-	plan->cnt++;
+	step = &plan->steps[plan->cnt++];
+	step->kind = kind;
+	step->idx = idx;
+	step->path = path;
+	plan->path_cnt += !!path;
 	return 0;
 }
 
@@ -336,8 +359,10 @@ static int plan_map(struct bc_object *obj, struct bc_plan *plan, size_t i,
 	err = plan_pin_path(obj, map, plan, &path);
 	if (err)
 		return err;
-	free(map->pin_path);
-	map->pin_path = NULL;
+	if (map->pin_path) {	/* from an earlier plan */
+		free(map->pin_path);
+		map->pin_path = NULL;
+	}
 	if (path) {
 		map->pin_path = bc_strdup(path);
 		if (!map->pin_path) {
@@ -463,9 +488,12 @@ int bc_plan_build(struct bc_object *obj, const struct bc_load_opts *opts,
 	memset(plan, 0, sizeof(*plan));
 	/* A step per map, program and slot insert at most. */
 	plan->cap = obj->map_cnt + obj->prog_cnt + obj->init_cnt;
-	plan->steps = malloc(max(plan->cap, (size_t)1) * sizeof(*plan->steps));
-	if (!plan->steps)
+	if (plan->cap > (SIZE_MAX - sizeof(*plan)) / sizeof(*plan->steps))
 		return -ENOMEM;
+	plan->mem = malloc(sizeof(*plan) + plan->cap * sizeof(*plan->steps));
+	if (!plan->mem)
+		return -ENOMEM;
+	plan->steps = plan_mem_steps(plan);
 	err = plan_root(obj, opts, &plan->bpffs);
 	err = err ?: plan_maps(obj, plan);
 	err = err ?: plan_progs(obj, plan);
@@ -477,18 +505,22 @@ int bc_plan_build(struct bc_object *obj, const struct bc_load_opts *opts,
 	return err;
 }
 
+/* plan may be the copy kept inside its own plan->mem. */
 void bc_plan_free(struct bc_plan *plan)
 {
+	struct bc_plan p;
 	size_t i;
 
 	if (!plan)
 		return;
-	for (i = 0; i < plan->cnt; i++)
-		if (plan->steps[i].path)
-			free(plan->steps[i].path);
-	free(plan->steps);
-	free(plan->bpffs);
+	p = *plan;
 	memset(plan, 0, sizeof(*plan));
+	for (i = 0; p.path_cnt && i < p.cnt; i++)
+		free(p.steps[i].path);
+	if (!p.mem || p.steps != plan_mem_steps(&p))
+		free(p.steps);
+	free(p.bpffs);
+	free(p.mem);
 }
 
 /* ---- rendering ---------------------------------------------------------- */
@@ -613,20 +645,18 @@ int bc_plan_render_pending(struct bc_object *obj)
 	return 0;
 }
 
+/* The kept plan lives in its own mem: freeing it frees the struct. */
 void bc_plan_drop_pending(struct bc_object *obj)
 {
 	bc_plan_free(obj->plan_pending);
-	free(obj->plan_pending);
 	obj->plan_pending = NULL;
 }
 
 /* The dry-run backend: keep the plan, render it when asked for. */
 static int plan_keep(struct bc_object *obj, struct bc_plan *plan)
 {
-	struct bc_plan *keep = malloc(sizeof(*keep));
+	struct bc_plan *keep = plan->mem;
 
-	if (!keep)
-		return -ENOMEM;
 	*keep = *plan;
 	memset(plan, 0, sizeof(*plan));
 	bc_plan_drop_pending(obj);

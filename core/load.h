@@ -28,6 +28,12 @@ struct bc_plan {
 	char *bpffs;		/* resolved bpffs root */
 	struct bc_step *steps;
 	size_t cnt, cap;
+	size_t path_cnt;	/* steps with a path to free */
+	/*
+	 * One allocation: room for a kept copy of this struct (a dry run's
+	 * obj->plan_pending), then the steps until they outgrow it.
+	 */
+	void *mem;
 };
 
 int bc_plan_build(struct bc_object *obj, const struct bc_load_opts *opts,

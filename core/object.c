@@ -982,8 +982,7 @@ static void prog_free(struct bc_prog *prog)
 	free(prog->attach_target);
 	if (prog->params)	/* most programs have none */
 		bc_attrs_free(prog->params, prog->param_cnt);
-	free(prog->linked);
-	free(prog->fixups);
+	free(prog->linked);	/* fixups: in obj->fixups */
 	free(prog->log);
 }
 
@@ -1001,6 +1000,7 @@ void bc_object__close(struct bc_object *obj)
 	bc_btf_release(obj);
 	for (i = 0; i < obj->prog_cnt; i++)
 		prog_free(obj->progs[i]);
+	free(obj->fixups);
 	for (i = 0; i < obj->map_cnt; i++)
 		map_free(obj->maps[i]);
 	free(obj->inits);

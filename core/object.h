@@ -199,6 +199,10 @@ struct bc_object {
 	 * (core/load.c); NULL once rendered. */
 	struct bc_plan *plan_pending;
 
+	/* Every program's fixups, one block (core/reloc.c): prog->fixups
+	 * points into it. */
+	struct bc_fixup *fixups;
+
 	/* Name -> index hashes of maps[] and progs[] (core/object.c): the
 	 * first of equal names wins, as in a walk. */
 	struct bc_name_index {

@@ -86,12 +86,18 @@ struct rctx {
 	 * Only code sections and sections defining maps have a struct rsec:
 	 * slot[section index] is its index in secs + 1, or 0.
 	 */
-	void *tables;			/* secs, slot and func_syms */
+	void *tables;			/* secs, slot, func_syms, sym_map */
 	struct rsec *secs;
 	size_t sec_cnt;
 	size_t *slot;			/* elf->sec_cnt entries */
 	__u32 *func_syms;		/* code's STT_FUNC symbols, in order */
 	size_t func_sym_cnt;
+	/*
+	 * Per symbol, 1 + the map its references resolved to, or 0: a named
+	 * map symbol resolves the same way every time, so only its first
+	 * reference searches the definitions.
+	 */
+	__u32 *sym_map;
 	bool has_core;
 	/*
 	 * One allocation for the functions and map definitions, sliced per
@@ -104,9 +110,13 @@ struct rctx {
 	struct rfunc **unit_funcs;	/* NULL for the entry */
 	struct rframe *stack;
 	size_t unit_max;
-	struct bc_fixup *fix;		/* one program's fixups */
+	/*
+	 * Every program's fixups, in program order: the object takes them
+	 * as one block (obj->fixups), each program pointing at its slice.
+	 */
+	struct bc_fixup *fix;
 	size_t fix_cap;
-	bool fix_own;			/* fix outgrew its arena slice */
+	size_t fix_used;		/* by the programs done */
 };
 
 /* Linking state of one entry program. */
@@ -115,7 +125,7 @@ struct rprog {
 	struct bc_prog *prog;
 	struct bpf_insn *linked;
 	size_t cnt, cap;
-	size_t fix_cnt;			/* in ctx->fix */
+	size_t fix_cnt;			/* in ctx->fix, after fix_used */
 	struct bc_btf_span *units;	/* ctx scratch: never moves */
 	size_t unit_cnt;
 	struct rframe *stack;
@@ -567,13 +577,16 @@ static int ctx_index(struct rctx *ctx)
 	/* Never empty: slot[0] is always there. */
 	ctx->tables = malloc(rs_max * sizeof(*ctx->secs) +
 			     (elf->sec_cnt + 1) * sizeof(*ctx->slot) +
-			     elf->sym_cnt * sizeof(*ctx->func_syms));
+			     elf->sym_cnt * (sizeof(*ctx->func_syms) +
+					     sizeof(*ctx->sym_map)));
 	if (!ctx->tables)
 		return -ENOMEM;
 	ctx->secs = ctx->tables;
 	ctx->slot = (size_t *)(ctx->secs + rs_max);
 	ctx->func_syms = (__u32 *)(ctx->slot + elf->sec_cnt + 1);
+	ctx->sym_map = ctx->func_syms + elf->sym_cnt;
 	memset(ctx->slot, 0, elf->sec_cnt * sizeof(*ctx->slot));
+	memset(ctx->sym_map, 0, elf->sym_cnt * sizeof(*ctx->sym_map));
 
 	for (i = 1; i < elf->sec_cnt; i++)
 		if (elf->secs[i].exec)
@@ -614,25 +627,31 @@ static int ctx_alloc(struct rctx *ctx)
 		f += rs->func_cnt;
 		d += rs->maps.def_cnt;
 		if (rs->sec->exec)
-			r = max(r, rs->sec->rel_cnt);
+			r += rs->sec->rel_cnt;
 	}
 	ctx->func_total = f;
 	units = f + 1;
-	/* Fixups of one program: rarely more than its section's relocations. */
-	ctx->fix_cap = min(r, (size_t)FIX_RESERVE);
 	ctx->arena = malloc(f * sizeof(*funcs) + d * sizeof(*defs) +
 			    units * (sizeof(*ctx->units) +
 				     sizeof(*ctx->unit_funcs) +
-				     sizeof(*ctx->stack)) +
-			    ctx->fix_cap * sizeof(*ctx->fix));
+				     sizeof(*ctx->stack)));
 	if (!ctx->arena)
 		return -ENOMEM;
+	/*
+	 * A relocation makes at most one fixup per program linking its
+	 * code: all of them fit unless programs share subprograms.
+	 */
+	if (r) {
+		ctx->fix = malloc(r * sizeof(*ctx->fix));
+		if (!ctx->fix)
+			return -ENOMEM;
+		ctx->fix_cap = r;
+	}
 	funcs = ctx->arena;
 	defs = (struct rdef *)(funcs + f);
 	ctx->units = (struct bc_btf_span *)(defs + d);
 	ctx->unit_funcs = (struct rfunc **)(ctx->units + units);
 	ctx->stack = (struct rframe *)(ctx->unit_funcs + units);
-	ctx->fix = (struct bc_fixup *)(ctx->stack + units);
 	ctx->unit_max = units;
 	/* Counts become fill cursors. */
 	for (i = 0; i < ctx->sec_cnt; i++) {
@@ -655,8 +674,7 @@ static void ctx_free(struct rctx *ctx)
 		free(ctx->secs[i].rels_own);
 		free(ctx->secs[i].core_offs);
 	}
-	if (ctx->fix_own)
-		free(ctx->fix);
+	free(ctx->fix);
 	free(ctx->arena);
 	free(ctx->tables);
 	memset(ctx, 0, sizeof(*ctx));
@@ -758,7 +776,7 @@ static int add_unit(struct rprog *rp, size_t sec_idx, __u64 off, size_t cnt,
 	return 0;
 }
 
-/* Double the fixup scratch, moving it off the arena the first time. */
+/* Double the fixup block: shared subprograms outgrew the estimate. */
 static __cold int grow_fixups(struct rctx *ctx)
 {
 	size_t cap = max(ctx->fix_cap * 2, (size_t)FIX_RESERVE);
@@ -766,27 +784,25 @@ static __cold int grow_fixups(struct rctx *ctx)
 
 	if (cap > SIZE_MAX / sizeof(*f))
 		return -ENOMEM;
-	f = malloc(cap * sizeof(*f));
+	f = realloc(ctx->fix, cap * sizeof(*f));
 	if (!f)
 		return -ENOMEM;
-	memcpy(f, ctx->fix, ctx->fix_cap * sizeof(*f));
-	if (ctx->fix_own)
-		free(ctx->fix);
 	ctx->fix = f;
 	ctx->fix_cap = cap;
-	ctx->fix_own = true;
 	return 0;
 }
 
-/* Fixups gather in the context's scratch, copied out once per program. */
+/* A program's fixups follow those of the programs before it. */
 static inline int add_fixup(struct rprog *rp, size_t insn,
 			    enum bc_fixup_kind kind, size_t map_idx, __u32 off)
 {
 	struct rctx *ctx = rp->ctx;
+	size_t at = ctx->fix_used + rp->fix_cnt;
 
-	if (unlikely(rp->fix_cnt == ctx->fix_cap) && grow_fixups(ctx))
+	if (unlikely(at == ctx->fix_cap) && grow_fixups(ctx))
 		return -ENOMEM;
-	ctx->fix[rp->fix_cnt++] = (struct bc_fixup){
+	rp->fix_cnt++;
+	ctx->fix[at] = (struct bc_fixup){
 		.insn = insn, .kind = kind, .map_idx = map_idx, .off = off,
 	};
 	return 0;
@@ -1056,7 +1072,8 @@ static int reloc_data(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 }
 
 static inline int reloc_map(struct rprog *rp, const struct bc_btf_span *u,
-			    size_t i, const struct bc_elf_sym *sym)
+			    size_t i, const struct bc_elf_rel *rel,
+			    const struct bc_elf_sym *sym)
 {
 	size_t at = u->linked_off + i;
 	struct bpf_insn *insn = &rp->linked[at];
@@ -1069,6 +1086,9 @@ static inline int reloc_map(struct rprog *rp, const struct bc_btf_span *u,
 	m = rs ? find_def(rp->ctx->obj, &rs->maps, off) : -1;
 	if (m < 0)
 		return reloc_data(rp, u, i, sym, rs ? &rs->maps : NULL, off);
+	/* A section symbol's target depends on imm: not cached. */
+	if (sym->type != STT_SECTION && (size_t)m < UINT32_MAX)
+		rp->ctx->sym_map[rel->sym] = (__u32)m + 1;
 	insn[0].src_reg = BPF_PSEUDO_MAP_FD;
 	insn[0].imm = 0;
 	return add_fixup(rp, at, BC_FIX_MAP_FD, m, 0);
@@ -1126,7 +1146,29 @@ static int reloc_ld64(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		return ld64_unresolved(rp, u, i, sym);
 	if (elf->secs[sym->shndx].exec)
 		return reloc_func_addr(rp, u, i, sym);
-	return reloc_map(rp, u, i, sym);
+	return reloc_map(rp, u, i, rel, sym);
+}
+
+/*
+ * A reference to a map symbol resolved before: the checks of
+ * reloc_ld64() passed for that symbol then and hold for it now, only the
+ * second slot is this site's own.
+ */
+static inline int reloc_ld64_cached(struct rprog *rp,
+				    const struct bc_btf_span *u, size_t i,
+				    const struct bc_elf_rel *rel)
+{
+	struct bpf_insn *insn;
+	size_t at;
+	__u32 m;
+
+	if (!rel || i + 1 >= u->cnt || !(m = rp->ctx->sym_map[rel->sym]))
+		return reloc_ld64(rp, u, i, rel);
+	at = u->linked_off + i;
+	insn = &rp->linked[at];
+	insn->src_reg = BPF_PSEUDO_MAP_FD;
+	insn->imm = 0;
+	return add_fixup(rp, at, BC_FIX_MAP_FD, m - 1, 0);
 }
 
 static __cold int bad_insn_rel(const struct rprog *rp,
@@ -1241,7 +1283,7 @@ static int link_prog(struct rprog *rp)
 		/* Advance first: relocating may push the callee's frame. */
 		fr->pos = i + (code == INSN_LD_IMM64 ? 2 : 1);
 		if (code == INSN_LD_IMM64)
-			err = reloc_ld64(rp, u, i, rel);
+			err = reloc_ld64_cached(rp, u, i, rel);
 		else if (code == INSN_CALL)
 			err = reloc_call(rp, u, i, rel);
 		else if (rel)
@@ -1295,14 +1337,21 @@ static int prog_btf_info(struct rprog *rp)
 				rp->unit_cnt);
 }
 
-static void prog_reset(struct bc_prog *prog)
+static void progs_reset(struct bc_object *obj)
 {
-	free(prog->linked);
-	free(prog->fixups);
-	prog->linked = NULL;
-	prog->linked_cnt = 0;
-	prog->fixups = NULL;
-	prog->fixup_cnt = 0;
+	size_t i;
+
+	for (i = 0; i < obj->prog_cnt; i++) {
+		struct bc_prog *prog = obj->progs[i];
+
+		free(prog->linked);
+		prog->linked = NULL;
+		prog->linked_cnt = 0;
+		prog->fixups = NULL;
+		prog->fixup_cnt = 0;
+	}
+	free(obj->fixups);
+	obj->fixups = NULL;
 }
 
 /* Fixups are added in walk order: sorted unless a callee came between. */
@@ -1318,20 +1367,26 @@ static void sort_fixups(struct bc_fixup *fix, size_t cnt)
 	}
 }
 
-/* The program's own copy of its fixups, taken from the scratch. */
-static int keep_fixups(struct rprog *rp, struct bc_fixup **out)
+/*
+ * The block moves while it grows: programs point into it once all are
+ * done, each at its slice, in program order.
+ */
+static void give_fixups(struct rctx *ctx, struct bc_object *obj)
 {
-	struct bc_fixup *fix = rp->ctx->fix;
+	size_t i, at = 0;
 
-	*out = NULL;
-	if (!rp->fix_cnt)
-		return 0;
-	sort_fixups(fix, rp->fix_cnt);
-	*out = malloc(rp->fix_cnt * sizeof(*fix));
-	if (!*out)
-		return -ENOMEM;
-	memcpy(*out, fix, rp->fix_cnt * sizeof(*fix));
-	return 0;
+	if (!ctx->fix_used)
+		return;
+	for (i = 0; i < obj->prog_cnt; i++) {
+		struct bc_prog *prog = obj->progs[i];
+
+		if (!prog->fixup_cnt)
+			continue;
+		prog->fixups = ctx->fix + at;
+		at += prog->fixup_cnt;
+	}
+	obj->fixups = ctx->fix;
+	ctx->fix = NULL;
 }
 
 static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
@@ -1340,7 +1395,6 @@ static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 		.ctx = ctx, .prog = prog,
 		.units = ctx->units, .stack = ctx->stack,
 	};
-	struct bc_fixup *fixups = NULL;
 	size_t i;
 	int err;
 
@@ -1351,8 +1405,6 @@ static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 		err = check_core(&rp);
 	if (!err)
 		err = prog_btf_info(&rp);
-	if (!err)
-		err = keep_fixups(&rp, &fixups);
 	/* Per-program function state is reset for the next entry. */
 	for (i = 1; i < rp.unit_cnt; i++)
 		ctx->unit_funcs[i]->linked_off = NOT_LINKED;
@@ -1360,10 +1412,14 @@ static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 		free(rp.linked);
 		return err;
 	}
+	/* Kept: the next program's fixups come after these. */
+	if (rp.fix_cnt) {
+		sort_fixups(ctx->fix + ctx->fix_used, rp.fix_cnt);
+		ctx->fix_used += rp.fix_cnt;
+	}
 	prog->linked = rp.linked;
 	prog->linked_cnt = rp.cnt;
-	prog->fixups = fixups;
-	prog->fixup_cnt = rp.fix_cnt;
+	prog->fixup_cnt = rp.fix_cnt;	/* prog->fixups: give_fixups() */
 	pr_debug("reloc: %s: prog '%s': %zu insns linked (%zu own), %zu fixups\n",
 		 ctx->path, prog->name, rp.cnt, prog->insn_cnt, rp.fix_cnt);
 	return 0;
@@ -1378,8 +1434,7 @@ int bc_reloc(struct bc_object *obj)
 
 	if (!obj || !obj->elf)
 		return bc_err(-EINVAL);
-	for (i = 0; i < obj->prog_cnt; i++)
-		prog_reset(obj->progs[i]);
+	progs_reset(obj);
 	obj->relocated = false;
 	err = ctx_init(&ctx, obj);
 	if (err)
@@ -1403,11 +1458,11 @@ int bc_reloc(struct bc_object *obj)
 			ctx.path, prog->name, msg);
 		err = 0;
 	}
+	give_fixups(&ctx, obj);
 	obj->relocated = true;
 out:
 	if (err)
-		for (i = 0; i < obj->prog_cnt; i++)
-			prog_reset(obj->progs[i]);
+		progs_reset(obj);
 	ctx_free(&ctx);
 	return bc_err(err);
 }

@@ -114,6 +114,24 @@ static struct bc_map *add_map(struct bc_object *obj, const char *name,
 	return map;
 }
 
+/* As bc_reloc() keeps them: every program's fixups in obj->fixups. */
+static void add_fixup_block(struct bc_object *obj, size_t insn,
+			    size_t map_idx)
+{
+	size_t i, at = 0;
+
+	obj->fixups = realloc(obj->fixups,
+			      obj->prog_cnt * sizeof(*obj->fixups));
+	ck_assert_ptr_nonnull(obj->fixups);
+	obj->fixups[obj->prog_cnt - 1] = (struct bc_fixup){
+		.insn = insn, .kind = BC_FIX_MAP_FD, .map_idx = map_idx,
+	};
+	for (i = 0; i < obj->prog_cnt; i++) {
+		obj->progs[i]->fixups = obj->fixups + at;
+		at += obj->progs[i]->fixup_cnt;
+	}
+}
+
 static struct bc_prog *add_prog(struct bc_object *obj, const char *name,
 				const struct bpf_insn *insns, size_t cnt,
 				size_t fixup_insn, size_t map_idx)
@@ -125,11 +143,8 @@ static struct bc_prog *add_prog(struct bc_object *obj, const char *name,
 	prog->linked = malloc(cnt * sizeof(*insns));
 	memcpy(prog->linked, insns, cnt * sizeof(*insns));
 	prog->linked_cnt = cnt;
-	prog->fixups = calloc(1, sizeof(*prog->fixups));
-	prog->fixups[0].insn = fixup_insn;
-	prog->fixups[0].kind = BC_FIX_MAP_FD;
-	prog->fixups[0].map_idx = map_idx;
 	prog->fixup_cnt = 1;
+	add_fixup_block(obj, fixup_insn, map_idx);
 	return prog;
 }
 

@@ -67,9 +67,9 @@ static void f_free(struct fake *f)
 
 		free(p->insns);
 		free(p->linked);
-		free(p->fixups);
 		free(p);
 	}
+	free(f->obj.fixups);
 	for (i = 0; i < f->obj.map_cnt; i++)
 		free(f->obj.maps[i]);
 	free(f->obj.progs);
@@ -610,6 +610,67 @@ START_TEST(test_fixups_outgrow_reserve)
 	assert_fixup(p, 0, 3, BC_FIX_MAP_FD, 0, 0);
 	assert_fixup(p, 1, 5, BC_FIX_MAP_FD, 0, 0);
 	assert_fixup(p, 2, 8, BC_FIX_MAP_FD, 0, 0);
+	f_free(f);
+}
+END_TEST
+
+/*
+ * Programs sharing a callee make more fixups than there are relocations:
+ * the block grows. Each program points at its own slice, in program
+ * order; a program left unrelocated keeps none of the fixups it made
+ * before failing.
+ */
+START_TEST(test_fixups_shared_callee)
+{
+	struct fake *f = f_new();
+	size_t xdp = f_sec(f, "xdp", true, 0);
+	size_t text = f_sec(f, ".text", true, 0);
+	size_t maps = f_sec(f, "maps", false, 40), a, m, n, ext, i;
+	struct bc_prog *p[6];
+
+	F_CODE(f, text, LD64(1, 0, 0), LD64(1, 0, 0), EXIT);
+	a = f_func(f, "a", text, 0, 5, true);
+	m = f_sym(f, "m", maps, 0, 20, STT_OBJECT, STB_GLOBAL);
+	n = f_sym(f, "n", maps, 20, 20, STT_OBJECT, STB_GLOBAL);
+	ext = f_sym(f, "ext", SHN_UNDEF, 0, 0, STT_NOTYPE, STB_GLOBAL);
+	f_rel(f, text, 0, m);
+	f_rel(f, text, 2, n);
+	/* p[1]: a map reference, then an extern it fails on. */
+	F_CODE(f, xdp, CALL(-1), EXIT,
+	       LD64(1, 0, 0), LD64(2, 0, 0), EXIT,
+	       CALL(-1), EXIT, CALL(-1), EXIT, CALL(-1), EXIT,
+	       CALL(-1), EXIT);
+	f_rel(f, xdp, 0, a);
+	f_rel(f, xdp, 2, n);
+	f_rel(f, xdp, 4, ext);
+	for (i = 7; i < 15; i += 2)
+		f_rel(f, xdp, i, a);
+	f_map(f, "m", BC_MAP_USER, maps, 0, 20);
+	f_map(f, "n", BC_MAP_USER, maps, 20, 20);
+	p[0] = f_prog(f, "p0", xdp, 0, 2);
+	p[1] = f_prog(f, "p1", xdp, 2, 5);
+	p[1]->autoload = false;
+	for (i = 2; i < 6; i++)
+		p[i] = f_prog(f, "pn", xdp, 7 + (i - 2) * 2, 2);
+
+	ck_assert_int_eq(bc_reloc(&f->obj), 0);
+	ck_assert_ptr_null(p[1]->linked);
+	ck_assert_ptr_null(p[1]->fixups);
+	ck_assert_uint_eq(p[1]->fixup_cnt, 0);
+	for (i = 0; i < 6; i++) {
+		if (i == 1)
+			continue;
+		ck_assert_uint_eq(p[i]->linked_cnt, 2 + 5);
+		ck_assert_uint_eq(p[i]->fixup_cnt, 2);
+		ck_assert_ptr_eq(p[i]->fixups,
+				 f->obj.fixups + 2 * (i - !!i));
+		assert_fixup(p[i], 0, 2, BC_FIX_MAP_FD, 0, 0);
+		assert_fixup(p[i], 1, 4, BC_FIX_MAP_FD, 1, 0);
+	}
+	/* Relocating again starts from nothing. */
+	ck_assert_int_eq(bc_reloc(&f->obj), 0);
+	ck_assert_uint_eq(p[5]->fixup_cnt, 2);
+	assert_fixup(p[5], 1, 4, BC_FIX_MAP_FD, 1, 0);
 	f_free(f);
 }
 END_TEST
@@ -1168,6 +1229,7 @@ int main(void)
 	tcase_add_test(tc, test_idempotent);
 	tcase_add_test(tc, test_symbolless_section);
 	tcase_add_test(tc, test_fixups_outgrow_reserve);
+	tcase_add_test(tc, test_fixups_shared_callee);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
