@@ -10,7 +10,8 @@
  * per-section state and converted copies would be pure overhead. Headers,
  * symbols and relocations are copied out with memcpy() (the object may sit
  * at any alignment) and byte-swapped when the object's byte order is not
- * the host's. libelf remains the library for writing objects.
+ * the host's. libelf remains the library for writing objects (convert)
+ * and for reading the binaries uprobes attach to.
  */
 #include <byteswap.h>
 #include <endian.h>
