@@ -200,6 +200,23 @@ int bc_check_survive(const struct bc_object *obj, int err)
 	return 0;
 }
 
+int bc_check_refused(struct bc_object *obj, size_t before, const char *sec,
+		     const char *why, const char *what, int err)
+{
+	char msg[128];
+
+	if (!err || !obj->checking || err == -ENOMEM ||
+	    obj->finding_cnt > before)
+		return bc_check_survive(obj, err);
+	if (why && why[0])
+		return bc_report(obj, "dialect-refused", BC_SEV_ERROR, sec,
+				 NULL, BC_NO_OFFSET, "%s", why);
+	bc_strerror(err, msg, sizeof(msg));
+	return bc_report(obj, "dialect-refused", BC_SEV_ERROR, sec, NULL,
+			 BC_NO_OFFSET, "the dialect refuses the %s: %s", what,
+			 msg);
+}
+
 void bc_check_withdraw(struct bc_object *obj, const char *rule,
 		       const char *sec, long long off)
 {

@@ -1326,27 +1326,6 @@ static const char *refusal_reason(char *warn, const char *sec_name)
 	return warn;
 }
 
-/*
- * In check mode a section refused without a finding of its own (a
- * dialect hook said no) is still a refusal of the object: report it,
- * naming the section and the hook's reason, and look at the next one.
- */
-static int prog_sec_survive(struct bc_object *obj,
-			    const struct bc_elf_sec *sec, size_t before,
-			    char *warn, int err)
-{
-	char msg[128];
-
-	if (!err || !obj->checking || err == -ENOMEM ||
-	    obj->finding_cnt > before)
-		return bc_check_survive(obj, err);
-	if (!warn[0])
-		bc_strerror(err, msg, sizeof(msg));
-	return bc_report(obj, "dialect-refused", BC_SEV_ERROR, sec->name,
-			 NULL, BC_NO_OFFSET, "%s", warn[0] ?
-			 refusal_reason(warn, sec->name) : msg);
-}
-
 static int collect_progs(struct bc_object *obj)
 {
 	const struct bc_elf *elf = obj->elf;
@@ -1363,7 +1342,11 @@ static int collect_progs(struct bc_object *obj)
 		err = collect_prog_sec(obj, &elf->secs[i]);
 		if (obj->checking)
 			bc_log_capture(NULL, 0);
-		err = prog_sec_survive(obj, &elf->secs[i], before, warn, err);
+		/* A section refused with no finding of its own: say why. */
+		err = bc_check_refused(obj, before, elf->secs[i].name,
+				       warn[0] ? refusal_reason(warn,
+						elf->secs[i].name) : NULL,
+				       "section", err);
 		if (err)
 			return err;
 	}

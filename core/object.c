@@ -862,18 +862,9 @@ static int object_elf_open(struct bc_object *obj)
 static int open_collect(struct bc_object *obj)
 {
 	size_t before = obj->finding_cnt;
-	char msg[128];
-	int err;
 
-	err = bc_collect(obj);
-	if (!obj->checking || !err || err == -ENOMEM)
-		return err;
-	if (obj->finding_cnt > before)
-		return 0;
-	bc_strerror(err, msg, sizeof(msg));
-	return bc_report(obj, "dialect-refused", BC_SEV_ERROR, NULL, NULL,
-			 BC_NO_OFFSET, "the dialect refuses the object: %s",
-			 msg);
+	return bc_check_refused(obj, before, NULL, NULL, "object",
+				bc_collect(obj));
 }
 
 /* The stages after reading: one chain, one error exit. */
