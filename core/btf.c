@@ -425,15 +425,8 @@ struct bc_btf_ext {
 	bool usable;			/* false: absent or ignored (warned) */
 	struct ext_sub fi_sub, li_sub;
 	struct ext_index fi, li;
-	/*
-	 * The programs' func/line info, carved from one block: at first
-	 * the tail of this allocation (info_own false), sized for each
-	 * record once; relocating again or shared callees may outgrow it.
-	 */
+	/* The programs' func/line info, one slice each (a real load). */
 	unsigned char *info;
-	size_t info_used, info_cap;
-	size_t info_live;		/* bytes programs still hold */
-	bool info_own;
 	struct ext_group groups[];
 };
 
@@ -978,75 +971,12 @@ static size_t prog_info_bytes(const struct bc_prog *prog)
 	return (n + 7) & ~(size_t)7;
 }
 
-/*
- * func_info and line_info share one slice of the object's info block,
- * given back at bc_btf_release(); the block is compacted when it fills.
- */
+/* The block is the object's: bc_btf_release() or the next fill frees it. */
 void bc_btf_prog_info_free(struct bc_prog *prog)
 {
-	struct bc_btf_ext *e = prog->obj ? prog->obj->btf_ext : NULL;
-
-	if (e && (prog->func_info || prog->line_info))
-		e->info_live -= prog_info_bytes(prog);
 	prog->func_info = prog->line_info = NULL;
 	prog->func_info_cnt = prog->line_info_cnt = 0;
 	prog->func_info_rec_size = prog->line_info_rec_size = 0;
-}
-
-/*
- * Move the slices programs still hold into a new block with room for
- * need more bytes; the old block's dropped slices are reclaimed.
- */
-static int info_grow(struct bc_object *obj, struct bc_btf_ext *e,
-		     size_t need)
-{
-	size_t i, n, used = 0, cap = e->info_live + need;
-	unsigned char *buf;
-
-	if (cap < need)
-		return -ENOMEM;
-	cap = max(cap, e->info_cap / 2 * 3);
-	buf = malloc(cap);
-	if (!buf)
-		return -ENOMEM;
-	for (i = 0; i < obj->prog_cnt; i++) {
-		struct bc_prog *prog = obj->progs[i];
-		size_t fb;
-
-		if (!prog->func_info && !prog->line_info)
-			continue;
-		n = prog_info_bytes(prog);
-		fb = (size_t)prog->func_info_cnt * prog->func_info_rec_size;
-		memcpy(buf + used,
-		       prog->func_info ? prog->func_info : prog->line_info, n);
-		if (prog->func_info)
-			prog->func_info = buf + used;
-		if (prog->line_info)
-			prog->line_info = buf + used + fb;
-		used += n;
-	}
-	if (e->info_own)
-		free(e->info);
-	e->info = buf;
-	e->info_own = true;
-	e->info_used = used;
-	e->info_cap = cap;
-	return 0;
-}
-
-/* A slice of bytes (a multiple of 8) for one program's records. */
-static unsigned char *info_alloc(struct bc_object *obj, struct bc_btf_ext *e,
-				 size_t bytes)
-{
-	unsigned char *p;
-
-	if (bytes > e->info_cap - e->info_used &&
-	    info_grow(obj, e, bytes))
-		return NULL;
-	p = e->info + e->info_used;
-	e->info_used += bytes;
-	e->info_live += bytes;
-	return p;
 }
 
 static int ext_subs(const struct bc_object *obj, const struct bc_elf_sec *ext,
@@ -1090,7 +1020,7 @@ static int btf_ext_init(struct bc_object *obj)
 	struct ext_sub fi, li;
 	const struct btf *btf;
 	struct bc_btf_ext *e;
-	size_t fb = 0, lb = 0, sz, cap = 0;
+	size_t fb = 0, lb = 0, sz;
 	bool usable;
 
 	sec = bc_elf_sec_by_name(obj->elf, ".BTF.ext");
@@ -1101,18 +1031,11 @@ static int btf_ext_init(struct bc_object *obj)
 		fb = ext_block_cnt(&fi, &fx);
 		lb = ext_block_cnt(&li, &lx);
 	}
-	/* Each record once (in 8-byte slices): what one relocation takes
-	 * unless programs share callees. */
-	if (usable)
-		cap = ((size_t)fi.len + li.len + 7 * obj->prog_cnt) & ~(size_t)7;
 	sz = sizeof(*e) + (fb + lb) * sizeof(e->groups[0]);
-	e = malloc(sz + cap);
+	e = calloc(1, sz);
 	if (!e)
 		return -ENOMEM;
-	memset(e, 0, sz);
 	obj->btf_ext = e;
-	e->info = (unsigned char *)e + sz;
-	e->info_cap = cap;
 	if (!usable)
 		return 0;
 	e->usable = true;
@@ -1130,11 +1053,10 @@ int bc_btf_prog_info(struct bc_object *obj, struct bc_prog *prog,
 {
 	struct ext_pick fp, lp;
 	struct bc_btf_ext *e;
-	unsigned char *buf;
 	int err = 0;
 
 	bc_btf_prog_info_free(prog);
-	fp.cnt = fp.bytes = lp.cnt = lp.bytes = 0;
+	fp.cnt = lp.cnt = 0;
 	if (!obj->btf_ext) {
 		err = btf_ext_init(obj);
 		if (err)
@@ -1154,22 +1076,72 @@ int bc_btf_prog_info(struct bc_object *obj, struct bc_prog *prog,
 			obj_path(obj), prog->name);
 		return 0;
 	}
-	if (!fp.cnt && !lp.cnt)
-		return 0;
-	buf = info_alloc(obj, e, (fp.bytes + lp.bytes + 7) & ~(size_t)7);
-	if (!buf)
-		return -ENOMEM;
 	if (fp.cnt) {
-		ext_copy(obj, &fp, spans, cnt, buf);
-		prog->func_info = buf;
 		prog->func_info_cnt = fp.cnt;
 		prog->func_info_rec_size = e->fi_sub.rec_sz;
 	}
 	if (lp.cnt) {
-		ext_copy(obj, &lp, spans, cnt, buf + fp.bytes);
-		prog->line_info = buf + fp.bytes;
 		prog->line_info_cnt = lp.cnt;
 		prog->line_info_rec_size = e->li_sub.rec_sz;
+	}
+	return 0;
+}
+
+/* Copy prog's counted records into buf; the count checked them. */
+static void prog_info_copy(struct bc_object *obj, struct bc_btf_ext *e,
+			   struct bc_prog *prog, unsigned char *buf)
+{
+	struct ext_pick fp = {}, lp = {};
+
+	if (prog->func_info_cnt &&
+	    !ext_count(obj, &e->fi, prog->spans, prog->span_cnt, "func_info",
+		       &fp) && fp.cnt == prog->func_info_cnt) {
+		ext_copy(obj, &fp, prog->spans, prog->span_cnt, buf);
+		prog->func_info = buf;
+	}
+	if (prog->line_info_cnt &&
+	    !ext_count(obj, &e->li, prog->spans, prog->span_cnt, "line_info",
+		       &lp) && lp.cnt == prog->line_info_cnt) {
+		ext_copy(obj, &lp, prog->spans, prog->span_cnt, buf + fp.bytes);
+		prog->line_info = buf + fp.bytes;
+	}
+	/* A program gets both or neither, as it was counted. */
+	if (!prog->func_info != !prog->func_info_cnt ||
+	    !prog->line_info != !prog->line_info_cnt)
+		bc_btf_prog_info_free(prog);
+}
+
+int bc_btf_prog_info_fill(struct bc_object *obj)
+{
+	struct bc_btf_ext *e = obj->btf_ext;
+	size_t i, total = 0, at = 0;
+	unsigned char *buf;
+
+	if (!e || !e->usable)
+		return 0;
+	for (i = 0; i < obj->prog_cnt; i++) {
+		struct bc_prog *prog = obj->progs[i];
+
+		prog->func_info = prog->line_info = NULL;
+		if (prog->span_cnt)
+			total += prog_info_bytes(prog);
+	}
+	free(e->info);
+	e->info = NULL;
+	if (!total)
+		return 0;
+	buf = malloc(total);
+	if (!buf)
+		return -ENOMEM;
+	e->info = buf;
+	for (i = 0; i < obj->prog_cnt; i++) {
+		struct bc_prog *prog = obj->progs[i];
+
+		if (!prog->span_cnt ||
+		    (!prog->func_info_cnt && !prog->line_info_cnt))
+			continue;
+		prog_info_copy(obj, e, prog, buf + at);
+		at += prog_info_bytes(prog);
 	}
 	return 0;
 }
@@ -1240,8 +1212,7 @@ void bc_btf_release(struct bc_object *obj)
 	if (obj->btf_ext) {
 		ext_index_free(&obj->btf_ext->fi);
 		ext_index_free(&obj->btf_ext->li);
-		if (obj->btf_ext->info_own)
-			free(obj->btf_ext->info);
+		free(obj->btf_ext->info);
 		free(obj->btf_ext);
 		obj->btf_ext = NULL;
 	}

@@ -32,14 +32,22 @@ struct bc_btf_span {
 };
 
 /*
- * Collect prog's func_info and line_info from .BTF.ext for its linked
- * spans, re-based to linked instruction indexes. An unusable .BTF.ext is
- * ignored with a warning (the program loads without it), like libbpf.
+ * Check and count prog's func_info and line_info in .BTF.ext for its
+ * linked spans. An unusable .BTF.ext is ignored with a warning (the
+ * program loads without it), like libbpf. The records are copied only by
+ * bc_btf_prog_info_fill(): a dry run never needs them.
  */
 int bc_btf_prog_info(struct bc_object *obj, struct bc_prog *prog,
 		     const struct bc_btf_span *spans, size_t cnt);
 
-/* Drop prog's func_info and line_info (they share one allocation). */
+/*
+ * Copy every counted program's records, re-based to linked instruction
+ * indexes, into one block of the object (prog->spans says where its code
+ * came from). Returns 0 or -ENOMEM.
+ */
+int bc_btf_prog_info_fill(struct bc_object *obj);
+
+/* prog loads without func_info and line_info. */
 void bc_btf_prog_info_free(struct bc_prog *prog);
 
 /*

@@ -1085,7 +1085,8 @@ static void prog_job_run(struct prog_job *job)
 
 	if (job_check_type(job))
 		return;
-	if (prog->obj->btf_loaded && prog->func_info_cnt) {
+	/* Only records bc_btf_prog_info_fill() copied go to the kernel. */
+	if (prog->obj->btf_loaded && prog->func_info) {
 		o.prog_btf_fd = prog->obj->btf_fd;
 		o.func_info = prog->func_info;
 		o.func_info_cnt = prog->func_info_cnt;
@@ -1403,6 +1404,8 @@ int bc_kernel_exec(struct bc_object *obj, const struct bc_plan *plan,
 	err = exec_bpffs(&ex);
 	err = err ?: exec_prepare_bpffs(&ex);
 	err = err ?: bc_btf_load(obj);
+	if (!err && obj->btf_loaded)
+		err = bc_btf_prog_info_fill(obj);
 	err = err ?: exec_maps(&ex);
 	err = err ?: exec_progs(&ex);
 	err = err ?: exec_bind_maps(&ex);

@@ -992,6 +992,7 @@ void bc_object__close(struct bc_object *obj)
 	for (i = 0; i < obj->prog_cnt; i++)
 		prog_free(obj->progs[i]);
 	free(obj->fixups);
+	free(obj->spans);
 	for (i = 0; i < obj->map_cnt; i++)
 		map_free(obj->maps[i]);
 	free(obj->inits);

@@ -78,6 +78,8 @@ struct bc_fixup {
 	__u32 off;			/* value offset for MAP_VALUE */
 };
 
+struct bc_btf_span;
+
 struct bc_prog {
 	struct bc_object *obj;
 	size_t idx;			/* index in obj->progs */
@@ -104,6 +106,10 @@ struct bc_prog {
 	size_t linked_cnt;
 	struct bc_fixup *fixups;
 	size_t fixup_cnt;
+	/* Where linked's code came from, kept for programs with func/line
+	 * info only: the records are copied when the kernel takes them. */
+	const struct bc_btf_span *spans;
+	size_t span_cnt;
 
 	/* Load state. */
 	int fd;
@@ -111,7 +117,8 @@ struct bc_prog {
 	char tag[17];
 	char *log;			/* verifier log of the last failure */
 
-	/* BTF func/line info for linked (core/btf.c), insn_off in insns. */
+	/* BTF func/line info for linked (core/btf.c), insn_off in insns:
+	 * counted by reloc, the records filled in only for a real load. */
 	void *func_info;
 	__u32 func_info_rec_size;
 	__u32 func_info_cnt;
@@ -202,6 +209,8 @@ struct bc_object {
 	/* Every program's fixups, one block (core/reloc.c): prog->fixups
 	 * points into it. */
 	struct bc_fixup *fixups;
+	/* Every program's spans, one block: prog->spans points into it. */
+	struct bc_btf_span *spans;
 
 	/* Name -> index hashes of maps[] and progs[] (core/object.c): the
 	 * first of equal names wins, as in a walk. */

@@ -117,6 +117,10 @@ struct rctx {
 	struct bc_fixup *fix;
 	size_t fix_cap;
 	size_t fix_used;		/* by the programs done */
+	/* The same for the spans of programs with func/line info. */
+	struct bc_btf_span *spans;
+	size_t span_cap;
+	size_t span_used;
 };
 
 /* Linking state of one entry program. */
@@ -675,6 +679,7 @@ static void ctx_free(struct rctx *ctx)
 		free(ctx->secs[i].core_offs);
 	}
 	free(ctx->fix);
+	free(ctx->spans);
 	free(ctx->arena);
 	free(ctx->tables);
 	memset(ctx, 0, sizeof(*ctx));
@@ -1349,9 +1354,13 @@ static void progs_reset(struct bc_object *obj)
 		prog->linked_cnt = 0;
 		prog->fixups = NULL;
 		prog->fixup_cnt = 0;
+		prog->spans = NULL;
+		prog->span_cnt = 0;
 	}
 	free(obj->fixups);
 	obj->fixups = NULL;
+	free(obj->spans);
+	obj->spans = NULL;
 }
 
 /* Fixups are added in walk order: sorted unless a callee came between. */
@@ -1368,25 +1377,59 @@ static void sort_fixups(struct bc_fixup *fix, size_t cnt)
 }
 
 /*
- * The block moves while it grows: programs point into it once all are
- * done, each at its slice, in program order.
+ * The blocks move while they grow: programs point into them once all are
+ * done, each at its slices, in program order.
  */
-static void give_fixups(struct rctx *ctx, struct bc_object *obj)
+static void give_blocks(struct rctx *ctx, struct bc_object *obj)
 {
-	size_t i, at = 0;
+	size_t i, at = 0, span_at = 0;
 
-	if (!ctx->fix_used)
-		return;
 	for (i = 0; i < obj->prog_cnt; i++) {
 		struct bc_prog *prog = obj->progs[i];
 
-		if (!prog->fixup_cnt)
-			continue;
-		prog->fixups = ctx->fix + at;
-		at += prog->fixup_cnt;
+		if (prog->fixup_cnt) {
+			prog->fixups = ctx->fix + at;
+			at += prog->fixup_cnt;
+		}
+		if (prog->span_cnt) {
+			prog->spans = ctx->spans + span_at;
+			span_at += prog->span_cnt;
+		}
 	}
-	obj->fixups = ctx->fix;
-	ctx->fix = NULL;
+	if (ctx->fix_used) {
+		obj->fixups = ctx->fix;
+		ctx->fix = NULL;
+	}
+	if (ctx->span_used) {
+		obj->spans = ctx->spans;
+		ctx->spans = NULL;
+	}
+}
+
+/* Keep rp's units for bc_btf_prog_info_fill(), after the programs done. */
+static int keep_spans(struct rprog *rp)
+{
+	struct rctx *ctx = rp->ctx;
+	struct bc_btf_span *s;
+	size_t need = ctx->span_used + rp->unit_cnt, cap;
+
+	if (!rp->prog->func_info_cnt && !rp->prog->line_info_cnt)
+		return 0;
+	if (need > ctx->span_cap) {
+		cap = max(max(ctx->span_cap * 2, need), (size_t)16);
+		if (cap > SIZE_MAX / sizeof(*s))
+			return -ENOMEM;
+		s = realloc(ctx->spans, cap * sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		ctx->spans = s;
+		ctx->span_cap = cap;
+	}
+	memcpy(ctx->spans + ctx->span_used, rp->units,
+	       rp->unit_cnt * sizeof(*rp->units));
+	ctx->span_used = need;
+	rp->prog->span_cnt = rp->unit_cnt;
+	return 0;
 }
 
 static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
@@ -1405,11 +1448,14 @@ static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 		err = check_core(&rp);
 	if (!err)
 		err = prog_btf_info(&rp);
+	if (!err)
+		err = keep_spans(&rp);
 	/* Per-program function state is reset for the next entry. */
 	for (i = 1; i < rp.unit_cnt; i++)
 		ctx->unit_funcs[i]->linked_off = NOT_LINKED;
 	if (err) {
 		free(rp.linked);
+		bc_btf_prog_info_free(prog);
 		return err;
 	}
 	/* Kept: the next program's fixups come after these. */
@@ -1419,7 +1465,7 @@ static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 	}
 	prog->linked = rp.linked;
 	prog->linked_cnt = rp.cnt;
-	prog->fixup_cnt = rp.fix_cnt;	/* prog->fixups: give_fixups() */
+	prog->fixup_cnt = rp.fix_cnt;	/* pointers: give_blocks() */
 	pr_debug("reloc: %s: prog '%s': %zu insns linked (%zu own), %zu fixups\n",
 		 ctx->path, prog->name, rp.cnt, prog->insn_cnt, rp.fix_cnt);
 	return 0;
@@ -1458,7 +1504,7 @@ int bc_reloc(struct bc_object *obj)
 			ctx.path, prog->name, msg);
 		err = 0;
 	}
-	give_fixups(&ctx, obj);
+	give_blocks(&ctx, obj);
 	obj->relocated = true;
 out:
 	if (err)

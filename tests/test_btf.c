@@ -41,7 +41,7 @@ struct tobj {
 
 	struct bc_elfb *b;
 	struct bc_object obj;
-	struct bc_prog prog;
+	struct bc_prog prog, *progs[1];
 	int prog_sec;
 };
 
@@ -157,6 +157,31 @@ static void t_open(struct tobj *t)
 	t->obj.btf_fd = -1;
 	t->prog.name = "prog";
 	t->prog.obj = &t->obj;
+	t->progs[0] = &t->prog;
+	t->obj.progs = t->progs;
+	t->obj.prog_cnt = 1;
+}
+
+/*
+ * What a load does after relocation: count prog's records for its spans,
+ * then copy them (both of the object's programs, as
+ * bc_btf_prog_info_fill() does).
+ */
+static int count_fill(struct tobj *t, struct bc_prog *prog,
+		      const struct bc_btf_span *sp, size_t cnt)
+{
+	int err;
+
+	err = bc_btf_prog_info(&t->obj, prog, sp, cnt);
+	if (err)
+		return err;
+	prog->spans = sp;
+	prog->span_cnt = cnt;
+	err = bc_btf_prog_info_fill(&t->obj);
+	/* sp is the caller's: only the copies outlive this call. */
+	prog->spans = NULL;
+	prog->span_cnt = 0;
+	return err;
 }
 
 static int t_prog_info(struct tobj *t)
@@ -165,7 +190,7 @@ static int t_prog_info(struct tobj *t)
 		.sec_idx = t->prog_sec, .off = 0, .cnt = 2, .linked_off = 0,
 	};
 
-	return bc_btf_prog_info(&t->obj, &t->prog, &span, 1);
+	return count_fill(t, &t->prog, &span, 1);
 }
 
 static void t_free(struct tobj *t)
@@ -481,7 +506,7 @@ static void ext_set(struct tobj *t, const __u32 *fi, size_t fi_words,
 
 static int t_spans(struct tobj *t, const struct bc_btf_span *sp, size_t cnt)
 {
-	return bc_btf_prog_info(&t->obj, &t->prog, sp, cnt);
+	return count_fill(t, &t->prog, sp, cnt);
 }
 
 /* The program's line_info is exactly (insn index, line) pairs of exp. */
@@ -753,13 +778,14 @@ START_TEST(test_ext_copy_overflow)
 END_TEST
 
 /*
- * The programs' records share one block: relocating again and again
- * outgrows it, and what programs still hold moves with them.
+ * The programs' records share one block, replaced by each fill: loading
+ * again after relocating again gives every program its records anew, and
+ * a program that dropped them (as perf's prologue does) gets none.
  */
 START_TEST(test_ext_info_block)
 {
-	struct bc_btf_span sp = { .off = 0, .cnt = 2 };
 	static const __u32 lines[][2] = { { 0, 1 }, { 1, 2 } };
+	struct bc_btf_span sp[3];
 	struct bc_prog progs[3] = {}, *pp[3];
 	const __u32 *li;
 	struct tobj *t = t_new();
@@ -770,22 +796,30 @@ START_TEST(test_ext_info_block)
 		progs[i].name = "prog";
 		progs[i].obj = &t->obj;
 		pp[i] = &progs[i];
+		/* Program i starts at linked insn i. */
+		sp[i] = (struct bc_btf_span){
+			.sec_idx = t->prog_sec, .off = 0, .cnt = 2,
+			.linked_off = i,
+		};
 	}
 	t->obj.progs = pp;
 	t->obj.prog_cnt = 3;
-	sp.sec_idx = t->prog_sec;
 	for (round = 0; round < 20; round++) {
 		for (i = 0; i < 3; i++) {
-			/* Program i starts at linked insn i. */
-			sp.linked_off = i;
 			ck_assert_int_eq(bc_btf_prog_info(&t->obj, &progs[i],
-							  &sp, 1), 0);
+							  &sp[i], 1), 0);
+			/* Counted, not copied: a dry run stops here. */
+			ck_assert_uint_eq(progs[i].line_info_cnt, 2);
+			ck_assert_ptr_null(progs[i].line_info);
+			progs[i].spans = &sp[i];
+			progs[i].span_cnt = 1;
 		}
-		/* A program dropping its records keeps the others'. */
 		if (round == 5)
 			bc_btf_prog_info_free(&progs[1]);
+		ck_assert_int_eq(bc_btf_prog_info_fill(&t->obj), 0);
 		for (i = 0; i < 3; i++) {
 			if (round == 5 && i == 1) {
+				ck_assert_ptr_null(progs[i].func_info);
 				ck_assert_ptr_null(progs[i].line_info);
 				continue;
 			}
@@ -801,8 +835,8 @@ START_TEST(test_ext_info_block)
 	bc_btf_release(&t->obj);
 	for (i = 0; i < 3; i++)
 		ck_assert_ptr_null(progs[i].func_info);
-	t->obj.prog_cnt = 0;
-	t->obj.progs = NULL;
+	t->obj.prog_cnt = 1;
+	t->obj.progs = t->progs;
 	t_free(t);
 }
 END_TEST

@@ -70,6 +70,7 @@ static void f_free(struct fake *f)
 		free(p);
 	}
 	free(f->obj.fixups);
+	free(f->obj.spans);
 	for (i = 0; i < f->obj.map_cnt; i++)
 		free(f->obj.maps[i]);
 	free(f->obj.progs);

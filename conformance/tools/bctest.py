@@ -27,6 +27,15 @@ from bclib import fail
 
 # ---- golden comparison ----------------------------------------------------
 
+def same_func_info(name, mine, theirs):
+    """The kernel keeps a program's BTF (btf_id) only with its func_info."""
+    def state(p):
+        return "loaded" if "btf_id" in p else "missing"
+    if state(mine) != state(theirs):
+        fail(f"program {name}: func/line info {state(mine)} (bpfcompat), "
+             f"{state(theirs)} (libbpf)")
+
+
 def _scalar_eq(want, got):
     if isinstance(want, bool) or isinstance(got, bool):
         return want == got
@@ -241,6 +250,7 @@ def cmd_peer(a):
                 if m.get(key) != t.get(key):
                     fail(f"program {name}: {key} {m.get(key)!r} "
                          f"(bpfcompat) != {t.get(key)!r} (libbpf)")
+            same_func_info(name, m, t)
             our_maps |= set(m.get("map_ids", []))
             their_maps |= set(t.get("map_ids", []))
         ours_a, theirs_a = map_attrs(bpftool, our_maps), \
@@ -309,6 +319,7 @@ def cmd_peer_btf(a):
                 if m.get(key) != t.get(key):
                     fail(f"program {name}: {key} {m.get(key)!r} "
                          f"(bpfcompat) != {t.get(key)!r} (libbpf)")
+            same_func_info(name, m, t)
             our_maps |= {attrs(bclib.kernel_map(bpftool, map_id=i))
                          for i in m.get("map_ids", [])}
             their_maps |= {attrs(all_maps[i]) for i in t.get("map_ids", [])
