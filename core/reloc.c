@@ -577,7 +577,8 @@ static int ctx_index(struct rctx *ctx)
 
 	for (i = 1; i < elf->sec_cnt; i++)
 		exec += elf->secs[i].exec;
-	rs_max = exec + obj->map_cnt;
+	/* A section has one rsec: maps share their sections' entries. */
+	rs_max = min(exec + obj->map_cnt, elf->sec_cnt);
 	/* Never empty: slot[0] is always there. */
 	ctx->tables = malloc(rs_max * sizeof(*ctx->secs) +
 			     (elf->sec_cnt + 1) * sizeof(*ctx->slot) +
