@@ -988,11 +988,36 @@ static int data_unsupported(struct bc_object *obj)
 	return err;
 }
 
+/*
+ * Mark the sections that relocations of loaded sections (code, maps,
+ * data: SHF_ALLOC) point into; debug info and BTF do not count.
+ */
+static bool *referenced_secs(const struct bc_elf *elf)
+{
+	bool *ref = calloc(elf->sec_cnt, sizeof(*ref));
+	size_t i, r;
+
+	for (i = 1; ref && i < elf->sec_cnt; i++) {
+		const struct bc_elf_sec *sec = &elf->secs[i];
+
+		if (!(sec->flags & SHF_ALLOC))
+			continue;
+		for (r = 0; r < sec->rel_cnt; r++) {
+			size_t shndx = elf->syms[sec->rels[r].sym].shndx;
+
+			if (shndx < elf->sec_cnt)
+				ref[shndx] = true;
+		}
+	}
+	return ref;
+}
+
 static int collect_data_maps(struct bc_object *obj)
 {
 	const struct bc_elf *elf = obj->elf;
 	enum bc_map_kind kind;
 	struct btf *btf = NULL;
+	bool *ref = NULL;
 	size_t i;
 	bool ok;
 	int err = 0;
@@ -1007,6 +1032,19 @@ static int collect_data_maps(struct bc_object *obj)
 		kind = data_kind(sec, &ok);
 		if (!ok || !sec->size)
 			continue;
+		if (obj_desc(obj)->special.global_data_referenced_only) {
+			if (!ref)
+				ref = referenced_secs(elf);
+			if (!ref) {
+				err = -ENOMEM;
+				break;
+			}
+			if (!ref[i]) {
+				pr_debug("collect: %s: section '%s': no relocation refers to it: no map\n",
+					 obj->path, sec->name);
+				continue;
+			}
+		}
 		if (kind != BC_MAP_BSS && !sec->data) {
 			pr_warn("collect: %s: section '%s': no data\n",
 				obj->path, sec->name);
@@ -1017,6 +1055,7 @@ static int collect_data_maps(struct bc_object *obj)
 			btf = object_btf(obj);
 		err = data_map_new(obj, sec, kind, btf);
 	}
+	free(ref);
 	btf__free(btf);
 	return err;
 }

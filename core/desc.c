@@ -1147,6 +1147,13 @@ static int special_global(struct pctx *p, yaml_node_t *v, const char *path,
 	return get_bool(p, v, path, &p->desc->special.global_data);
 }
 
+static int special_referenced(struct pctx *p, yaml_node_t *v,
+			      const char *path, void *c)
+{
+	return get_bool(p, v, path,
+			&p->desc->special.global_data_referenced_only);
+}
+
 static int top_special(struct pctx *p, yaml_node_t *v, const char *path,
 		       void *c)
 {
@@ -1157,6 +1164,7 @@ static int top_special(struct pctx *p, yaml_node_t *v, const char *path,
 		{ "kernel_version", special_kver },
 		{ "kernel_version_magic", special_magic },
 		{ "global_data", special_global },
+		{ "global_data_referenced_only", special_referenced },
 	};
 
 	return walk_map(p, v, path, ops, ARRAY_SIZE(ops), NULL);

@@ -153,6 +153,9 @@ struct bc_desc_special {
 	bool has_kver_magic;	/* a version equal to kver_magic means */
 	__u32 kver_magic;	/* "the running kernel" (gobpf 0xFFFFFFFE) */
 	bool global_data;	/* .data/.rodata/.bss become array maps */
+	/* Only those a relocation of code or of a map or data section
+	 * refers to (cilium/ebpf 0.9.1 drops the others). */
+	bool global_data_referenced_only;
 };
 
 enum bc_detect_kind {

@@ -415,6 +415,36 @@ START_TEST(test_global_data)
 }
 END_TEST
 
+/* gbss is defined but no code reads it; .BTF and debug info still do. */
+static const char unref_src[] = PRELUDE
+	"int gdata = 1;\n"
+	"int gbss;\n"
+	"SEC(\"socket\") int s(void *c) { return gdata; }\n";
+
+START_TEST(test_global_data_referenced_only)
+{
+	struct bc_object *obj;
+	size_t size;
+	void *buf = compile(unref_src, "-g", &size);
+
+	if (!buf)
+		return;
+	ck_assert_int_eq(collect(buf, size, "u.o", &obj), 0);
+	ck_assert_ptr_nonnull(bc_object__find_map(obj, "u.bss"));
+	ck_assert_uint_eq(bc_object__map_cnt(obj), 2);
+	bc_object__close(obj);
+
+	desc->special.global_data_referenced_only = true;
+	ck_assert_int_eq(collect(buf, size, "u.o", &obj), 0);
+	ck_assert_ptr_nonnull(bc_object__find_map(obj, "u.data"));
+	ck_assert_ptr_null(bc_object__find_map(obj, "u.bss"));
+	ck_assert_uint_eq(bc_object__map_cnt(obj), 1);
+	bc_object__close(obj);
+	desc->special.global_data_referenced_only = false;
+	free(buf);
+}
+END_TEST
+
 /* ---- hand-built objects ------------------------------------------------- */
 
 static void put32(void *p, __u32 v, bool be)
@@ -830,6 +860,7 @@ int main(void)
 	tcase_add_test(tc, test_static_prog);
 	tcase_add_test(tc, test_multi_prog_section);
 	tcase_add_test(tc, test_global_data);
+	tcase_add_test(tc, test_global_data_referenced_only);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(tb, setup, teardown);
