@@ -6,6 +6,7 @@
  * they mean for one loader is data in that loader's descriptor.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "check.h"
 #include "dialect.h"
@@ -200,14 +201,43 @@ int bc_check_survive(const struct bc_object *obj, int err)
 	return 0;
 }
 
-int bc_check_refused(struct bc_object *obj, size_t before, const char *sec,
-		     const char *why, const char *what, int err)
+/*
+ * The reason in a warning: what follows "section '<sec>': " (sec found
+ * there when NULL, copied to name), else the warning without the
+ * library's prefix; its first line only.
+ */
+static const char *warn_reason(char *warn, const char **sec, char *name,
+			       size_t name_sz)
 {
-	char msg[128];
+	char *p = strstr(warn, "section '");
+	char *end = p ? strstr(p + 9, "': ") : NULL;
+	size_t n = end ? (size_t)(end - p - 9) : 0;
+
+	if (end && *sec && n == strlen(*sec) && !strncmp(p + 9, *sec, n)) {
+		warn = end + 3;
+	} else if (end && !*sec && n < name_sz) {
+		memcpy(name, p + 9, n);
+		name[n] = '\0';
+		*sec = name;
+		warn = end + 3;
+	} else if (!strncmp(warn, "bpfcompat: ", 11)) {
+		warn += 11;
+	}
+	warn[strcspn(warn, "\n")] = '\0';
+	return warn;
+}
+
+int bc_check_refused(struct bc_object *obj, size_t before, const char *sec,
+		     char *warn, const char *what, int err)
+{
+	char msg[128], name[128];
+	const char *why;
 
 	if (!err || !obj->checking || err == -ENOMEM ||
 	    obj->finding_cnt > before)
 		return bc_check_survive(obj, err);
+	why = warn && warn[0] ? warn_reason(warn, &sec, name, sizeof(name)) :
+				NULL;
 	if (why && why[0])
 		return bc_report(obj, "dialect-refused", BC_SEV_ERROR, sec,
 				 NULL, BC_NO_OFFSET, "%s", why);

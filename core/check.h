@@ -42,11 +42,13 @@ int bc_check_survive(const struct bc_object *obj, int err);
 /*
  * At an error site that may not have reported (a dialect hook said no):
  * in check mode, an err that came with no finding since the count before
- * is reported as dialect-refused, at sec if given, saying why (else
- * naming err) about what (e.g. "object"). Then as bc_check_survive().
+ * is reported as dialect-refused, at sec if given, saying why: the
+ * warning captured meanwhile (bc_log_capture(); its "section '...': "
+ * names the section when sec is NULL), else naming err, about what (e.g.
+ * "object"). warn may be cut down in place. Then as bc_check_survive().
  */
 int bc_check_refused(struct bc_object *obj, size_t before, const char *sec,
-		     const char *why, const char *what, int err);
+		     char *warn, const char *what, int err);
 
 /*
  * Withdraw the findings of rule at sec+off: a dialect that explains a site

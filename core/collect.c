@@ -789,8 +789,10 @@ static int collect_user_maps(struct bc_object *obj)
 {
 	const struct bc_elf *elf = obj->elf;
 	const struct bc_elf_sec *twin;
+	struct bc_capture outer;
+	char warn[256] = "";
+	size_t i, before;
 	const char *rest;
-	size_t i;
 	int err;
 
 	for (i = 1; i < elf->sec_cnt; i++) {
@@ -800,10 +802,16 @@ static int collect_user_maps(struct bc_object *obj)
 		    !bc_dialect_map_sec(obj->dialect, elf->secs[i].name,
 					&rest))
 			continue;
+		before = obj->finding_cnt;
+		if (obj->checking)
+			bc_log_capture(warn, sizeof(warn), &outer);
 		twin = map_sec_twin(obj, i);
 		err = twin ? map_sec_dup(obj, &elf->secs[i], twin) :
 			     collect_map_sec(obj, &elf->secs[i], rest);
-		err = bc_check_survive(obj, err);
+		if (obj->checking)
+			bc_log_release(&outer);
+		err = bc_check_refused(obj, before, elf->secs[i].name, warn,
+				       "map section", err);
 		if (err)
 			return err;
 	}
@@ -1348,26 +1356,10 @@ static int collect_prog_sec(struct bc_object *obj, const struct bc_elf_sec *sec)
  * dialect hook said no) is still a refusal of the object: report it,
  * naming the section, and look at the next one.
  */
-/*
- * The reason in a captured warning: what follows "section '<name>': ",
- * else the whole line, without the log prefix and the newline.
- */
-static const char *refusal_reason(char *warn, const char *sec_name)
-{
-	char *p = strstr(warn, "section '");
-	size_t n = strlen(sec_name);
-
-	if (p && !strncmp(p + 9, sec_name, n) && !strncmp(p + 9 + n, "': ", 3))
-		warn = p + 9 + n + 3;
-	else if (!strncmp(warn, "bpfcompat: ", 11))
-		warn += 11;
-	warn[strcspn(warn, "\n")] = '\0';
-	return warn;
-}
-
 static int collect_progs(struct bc_object *obj)
 {
 	const struct bc_elf *elf = obj->elf;
+	struct bc_capture outer;
 	char warn[256] = "";
 	size_t i, before;
 	int err;
@@ -1377,14 +1369,12 @@ static int collect_progs(struct bc_object *obj)
 			continue;
 		before = obj->finding_cnt;
 		if (obj->checking)
-			bc_log_capture(warn, sizeof(warn));
+			bc_log_capture(warn, sizeof(warn), &outer);
 		err = collect_prog_sec(obj, &elf->secs[i]);
 		if (obj->checking)
-			bc_log_capture(NULL, 0);
+			bc_log_release(&outer);
 		/* A section refused with no finding of its own: say why. */
-		err = bc_check_refused(obj, before, elf->secs[i].name,
-				       warn[0] ? refusal_reason(warn,
-						elf->secs[i].name) : NULL,
+		err = bc_check_refused(obj, before, elf->secs[i].name, warn,
 				       "section", err);
 		if (err)
 			return err;

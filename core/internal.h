@@ -33,12 +33,20 @@
 
 __attribute__((format(printf, 2, 3)))
 void bc_print(enum bc_print_level level, const char *fmt, ...);
+/* A capture of this thread's last warning (bc_log_capture()). */
+struct bc_capture {
+	char *buf;
+	size_t size;
+};
+
 /*
  * Keep the text of this thread's last warning in buf (size bytes, cut if
- * longer) until called again; size 0 stops. Lets a caller turn a refusal
- * printed deep down into a finding that says why.
+ * longer) until bc_log_release(prev); size 0 stops. Captures nest: the
+ * innermost gets the warnings, and prev hands the outer one back. Lets a
+ * caller turn a refusal printed deep down into a finding that says why.
  */
-void bc_log_capture(char *buf, size_t size);
+void bc_log_capture(char *buf, size_t size, struct bc_capture *prev);
+void bc_log_release(const struct bc_capture *prev);
 
 #define pr_warn(fmt, ...)  bc_print(BC_WARN, "bpfcompat: " fmt, ##__VA_ARGS__)
 #define pr_info(fmt, ...)  bc_print(BC_INFO, "bpfcompat: " fmt, ##__VA_ARGS__)

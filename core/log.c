@@ -38,12 +38,20 @@ bc_print_fn_t bc_set_print(bc_print_fn_t fn)
 static __thread char *capture_buf;
 static __thread size_t capture_sz;
 
-void bc_log_capture(char *buf, size_t size)
+void bc_log_capture(char *buf, size_t size, struct bc_capture *prev)
 {
+	prev->buf = capture_buf;
+	prev->size = capture_sz;
 	capture_buf = size ? buf : NULL;
 	capture_sz = size;
 	if (capture_buf)
 		capture_buf[0] = '\0';
+}
+
+void bc_log_release(const struct bc_capture *prev)
+{
+	capture_buf = prev->buf;
+	capture_sz = prev->size;
 }
 
 void bc_print(enum bc_print_level level, const char *fmt, ...)

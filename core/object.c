@@ -862,9 +862,16 @@ static int object_elf_open(struct bc_object *obj)
 static int open_collect(struct bc_object *obj)
 {
 	size_t before = obj->finding_cnt;
+	struct bc_capture outer;
+	char warn[256] = "";
+	int err;
 
-	return bc_check_refused(obj, before, NULL, NULL, "object",
-				bc_collect(obj));
+	if (!obj->checking)
+		return bc_collect(obj);
+	bc_log_capture(warn, sizeof(warn), &outer);
+	err = bc_collect(obj);
+	bc_log_release(&outer);
+	return bc_check_refused(obj, before, NULL, warn, "object", err);
 }
 
 /* The stages after reading: one chain, one error exit. */

@@ -66,19 +66,31 @@ static int quiet(enum bc_print_level level, const char *fmt, va_list ap)
 START_TEST(test_log_capture)
 {
 	bc_print_fn_t old = bc_set_print(quiet);
-	char buf[16];
+	struct bc_capture outer, inner;
+	char buf[16], in[16];
 
 	pr_warn("not kept\n");
-	bc_log_capture(buf, sizeof(buf));
+	bc_log_capture(buf, sizeof(buf), &outer);
 	ck_assert_str_eq(buf, "");
 	pr_debug("debug is not a warning\n");
 	ck_assert_str_eq(buf, "");
 	pr_warn("first %d\n", 1);
 	pr_warn("last, and cut\n");
 	ck_assert_str_eq(buf, "bpfcompat: last");
-	bc_log_capture(NULL, 0);
-	pr_warn("after\n");
+
+	/* A nested capture takes the warnings, then hands buf back. */
+	bc_log_capture(in, sizeof(in), &inner);
+	pr_warn("inner\n");
+	ck_assert_str_eq(in, "bpfcompat: inne");
 	ck_assert_str_eq(buf, "bpfcompat: last");
+	bc_log_release(&inner);
+	pr_warn("outer\n");
+	ck_assert_str_eq(buf, "bpfcompat: oute");
+	ck_assert_str_eq(in, "bpfcompat: inne");
+
+	bc_log_release(&outer);
+	pr_warn("after\n");
+	ck_assert_str_eq(buf, "bpfcompat: oute");
 	bc_set_print(old);
 }
 END_TEST
