@@ -125,8 +125,32 @@ def peer_perf(args, path, case):
     return p.returncode != 0, p.stderr
 
 
+def peer_cilium(args, path, case):
+    """cilium/ebpf 0.9.1 (conformance/peers/cilium): LoadCollectionSpec
+    then NewCollection, in a private mount namespace on a fresh bpffs."""
+    if os.geteuid():
+        return None, "needs root"
+    peer = os.path.join(args.objs, "cilium", "cilium-peer")
+    if not os.access(peer, os.X_OK):
+        return None, "cilium peer not built (needs go and cilium/ebpf)"
+    top = tempfile.mkdtemp(prefix="bc-check-")
+    try:
+        script = 'mount -t bpf bpf "$0" && exec "$@"'
+        p = subprocess.run(["unshare", "-m", "--propagation", "private",
+                            "sh", "-c", script, top, peer, "-pin-path", top,
+                            path], stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True, timeout=60)
+    finally:
+        os.rmdir(top)
+    if p.returncode:
+        return None, "cilium peer failed: " + p.stderr.strip()
+    res = json.loads(p.stdout)[0]
+    return not res["loaded"], (res.get("spec_error", "") +
+                               res.get("load_error", ""))
+
+
 PEERS = {"bpftool": peer_bpftool, "tc": peer_tc, "gobpf": peer_gobpf,
-         "perf": peer_perf}
+         "perf": peer_perf, "cilium": peer_cilium}
 
 
 def confirm(args, case):
