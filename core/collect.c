@@ -80,6 +80,7 @@ static int collect_version(struct bc_object *obj)
 {
 	const struct bc_desc_special *sp = &obj_desc(obj)->special;
 	const struct bc_elf_sec *sec;
+	bool prefix;
 	__u32 ver;
 
 	obj->kversion = sp->kver_default == BC_KVER_RUNNING ?
@@ -88,12 +89,15 @@ static int collect_version(struct bc_object *obj)
 	sec = special_sec(obj, sp->version_sec);
 	if (!sec)
 		return 0;
-	if (sec->size != 4 || !sec->data) {
-		pr_warn("collect: %s: section '%s': size %llu, expected 4\n",
-			obj->path, sec->name, (unsigned long long)sec->size);
+	prefix = sp->version_size == BC_VERSION_PREFIX;
+	if (!sec->data || sec->size < 4 || (!prefix && sec->size != 4)) {
+		pr_warn("collect: %s: section '%s': size %llu, expected %s4\n",
+			obj->path, sec->name, (unsigned long long)sec->size,
+			prefix ? "at least " : "");
 		return bc_report(obj, "version-size", BC_SEV_ERROR, sec->name,
-				 NULL, 0, "version section of %llu bytes, not 4",
-				 (unsigned long long)sec->size) ?:
+				 NULL, 0, "version section of %llu bytes, not %s4",
+				 (unsigned long long)sec->size,
+				 prefix ? "at least " : "") ?:
 		       bc_check_survive(obj, -BC_ERRNO__FORMAT);
 	}
 	ver = bc_read_u32(sec->data, obj->elf->big_endian);

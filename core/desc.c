@@ -1134,6 +1134,19 @@ static int special_kver(struct pctx *p, yaml_node_t *v, const char *path,
 	return err;
 }
 
+static int special_version_size(struct pctx *p, yaml_node_t *v,
+				const char *path, void *c)
+{
+	static const char *const names[] = {
+		[BC_VERSION_EXACT] = "exact", [BC_VERSION_PREFIX] = "prefix",
+		NULL,
+	};
+	int i = 0, err = get_enum(p, v, path, names, &i);
+
+	p->desc->special.version_size = i;
+	return err;
+}
+
 static int special_magic(struct pctx *p, yaml_node_t *v, const char *path,
 			 void *c)
 {
@@ -1160,6 +1173,7 @@ static int top_special(struct pctx *p, yaml_node_t *v, const char *path,
 	static const struct key_ops ops[] = {
 		{ "license", special_license },
 		{ "version", special_version },
+		{ "version_size", special_version_size },
 		{ "prefix_match", special_prefix },
 		{ "kernel_version", special_kver },
 		{ "kernel_version_magic", special_magic },

@@ -145,11 +145,18 @@ enum bc_kver_default {
 	BC_KVER_RUNNING,
 };
 
+/* How a version section's size is read. */
+enum bc_version_size {
+	BC_VERSION_EXACT,	/* exactly 4 bytes (libbpf, gobpf) */
+	BC_VERSION_PREFIX,	/* the first 4 of at least 4 (cilium/ebpf) */
+};
+
 struct bc_desc_special {
 	char *license_sec;	/* NULL: none */
 	char *version_sec;
 	bool prefix_match;	/* "license*" like cilium */
 	enum bc_kver_default kver_default;
+	enum bc_version_size version_size;
 	bool has_kver_magic;	/* a version equal to kver_magic means */
 	__u32 kver_magic;	/* "the running kernel" (gobpf 0xFFFFFFFE) */
 	bool global_data;	/* .data/.rodata/.bss become array maps */

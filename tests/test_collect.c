@@ -626,6 +626,29 @@ START_TEST(test_version_size)
 	ck_assert_ptr_nonnull(strstr(bc_test_log(),
 		"section 'version': size 8, expected 4"));
 	bc_object__close(obj);
+
+	/* cilium reads the first 4 bytes of a longer section. */
+	desc->special.version_size = BC_VERSION_PREFIX;
+	ck_assert_int_eq(collect_elfb(b, &obj), 0);
+	ck_assert_uint_eq(bc_object__kversion(obj, NULL), 1);
+	bc_object__close(obj);
+	bc_elfb_free(b);
+}
+END_TEST
+
+/* ... but not of a shorter one. */
+START_TEST(test_version_prefix_short)
+{
+	struct bc_elfb *b = elfb_base(false);
+	__u16 ver = 1;
+	struct bc_object *obj;
+
+	desc->special.version_size = BC_VERSION_PREFIX;
+	bc_elfb_add_sec(b, "version", SHT_PROGBITS, SHF_ALLOC, &ver, 2);
+	ck_assert_int_eq(collect_elfb(b, &obj), -BC_ERRNO__FORMAT);
+	ck_assert_ptr_nonnull(strstr(bc_test_log(),
+		"section 'version': size 2, expected at least 4"));
+	bc_object__close(obj);
 	bc_elfb_free(b);
 }
 END_TEST
@@ -868,6 +891,7 @@ int main(void)
 	tcase_add_test(tb, test_many_entries);
 	tcase_add_test(tb, test_license_unterminated);
 	tcase_add_test(tb, test_version_size);
+	tcase_add_test(tb, test_version_prefix_short);
 	tcase_add_test(tb, test_version_magic);
 	tcase_add_test(tb, test_maps_indivisible);
 	tcase_add_test(tb, test_maps_overlap);
