@@ -245,8 +245,29 @@ int bc_pin_find_bpffs(char **root)
 	return 0;
 }
 
+/*
+ * Make path a private mount, as tc does before it mounts bpffs there, so
+ * the bpffs does not propagate into other mount namespaces. A directory
+ * that is no mount point is bound onto itself first (*bound is set).
+ */
+static int mount_private(const char *path, bool *bound)
+{
+	*bound = false;
+	if (!mount("", path, "none", MS_PRIVATE | MS_REC, NULL))
+		return 0;
+	if (errno != EINVAL)
+		return -errno;
+	if (mount(path, path, "none", MS_BIND, NULL))
+		return -errno;
+	*bound = true;
+	if (!mount("", path, "none", MS_PRIVATE | MS_REC, NULL))
+		return 0;
+	return -errno;
+}
+
 int bc_pin_mount_bpffs(const char *path)
 {
+	bool bound;
 	int err;
 
 	if (mkdir(path, 0700) && errno != EEXIST) {
@@ -255,14 +276,25 @@ int bc_pin_mount_bpffs(const char *path)
 			strerror(-err));
 		return err;
 	}
+	err = mount_private(path, &bound);
+	if (err) {
+		pr_warn("bpffs: cannot make %s a private mount: %s\n", path,
+			strerror(-err));
+		goto undo;
+	}
 	if (mount("bpf", path, "bpf", 0, "mode=0700")) {
 		err = -errno;
 		pr_warn("bpffs: cannot mount bpffs at %s: %s\n", path,
 			strerror(-err));
-		return err;
+		goto undo;
 	}
 	pr_info("bpffs: mounted bpffs at %s\n", path);
 	return 0;
+undo:
+	/* Nothing is left of what this call made. */
+	if (bound)
+		umount2(path, MNT_DETACH);
+	return err;
 }
 
 /* ---- journal ---------------------------------------------------------- */

@@ -23,7 +23,11 @@ bool bc_pin_is_bpffs(const char *path);
  */
 int bc_pin_find_bpffs(char **root);
 
-/* Mount a bpffs (mode 0700) at path, creating the directory if needed. */
+/*
+ * Mount a bpffs (mode 0700) at path, creating the directory if needed, on
+ * a private mount as tc does: a directory that is no mount point is bound
+ * onto itself first, and that bind stays under the bpffs.
+ */
 int bc_pin_mount_bpffs(const char *path);
 
 /*

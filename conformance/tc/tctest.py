@@ -262,6 +262,11 @@ def cmd_reuse_tail(a):
                      f"expected {want}")
 
 
+def mount_points():
+    with open("/proc/self/mounts") as f:
+        return [ln.split()[1] for ln in f]
+
+
 def cmd_mnt(a):
     """TC_BPF_MNT on a directory that is no bpffs: mounted, then used."""
     import tempfile
@@ -277,8 +282,12 @@ def cmd_mnt(a):
             fail(f"load with TC_BPF_MNT={d}: exit {p.returncode}\n"
                  f"{p.stderr}")
         with open("/proc/self/mounts") as f:
-            if not any(ln.split()[1:3] == [d, "bpf"] for ln in f):
-                fail(f"{d}: no bpffs mounted there")
+            mounts = [ln.split()[1:3] for ln in f]
+        # As tc: the directory bound onto itself (private), bpffs on top.
+        if mounts.count([d, "bpf"]) != 1 or len([m for m in mounts
+                                                  if m[0] == d]) != 2:
+            fail(f"{d}: expected a bind mount and a bpffs there, have "
+                 f"{[m for m in mounts if m[0] == d]}")
         for rel in (meta["pins"] or {}):
             rel = rel.replace("{sha1}", sha1_of(a.obj))
             if not os.path.exists(os.path.join(d, rel)):
@@ -291,7 +300,11 @@ def cmd_mnt(a):
                     os.unlink(os.path.join(d, link))
             bclib._clear_tree(d, {os.path.join(d, e) for e in
                                   ("maps.debug", "progs.debug")})
-            subprocess.run(["umount", d], check=False)
+        # The bpffs, then the bind under it (ismount() misses a bind of a
+        # directory onto itself: same device).
+        for _ in range(2):
+            if d in mount_points():
+                subprocess.run(["umount", d], check=False)
         os.rmdir(d)
 
 
