@@ -3,7 +3,8 @@
  * libFuzzer entry: one input is one object file. It goes through every
  * stage that reads object bytes, without a single bpf() call: detection,
  * then open (detected, and with each registered dialect forced), inspect
- * through the public getters, relocation and the dry-run plan.
+ * through the public getters, relocation and the dry-run plan, and the
+ * func/line info a real load would hand the kernel (copied, not sent).
  *
  * A user dialect with pin templates built from object data ({name},
  * {namespace}, {attr:...}, {object}) is registered at start-up, so pin-path
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "bpfcompat.h"
+#include "btf.h"		/* bc_btf_prog_info_fill(): a load's copy */
 
 #define FUZZ_BPFFS	"/fuzz/bpffs"
 
@@ -149,6 +151,25 @@ static void check_pins(const struct bc_object *obj)
 	}
 }
 
+/* What a real load copies for the kernel, every byte of it read. */
+static size_t func_info_bytes(struct bc_object *obj)
+{
+	size_t i, k, n = 0;
+
+	if (bc_btf_prog_info_fill(obj))
+		return 0;
+	for (i = 0; i < obj->prog_cnt; i++) {
+		const struct bc_prog *p = obj->progs[i];
+		const unsigned char *f = p->func_info, *l = p->line_info;
+
+		for (k = 0; f && k < p->func_info_cnt * p->func_info_rec_size; k++)
+			n += f[k];
+		for (k = 0; l && k < p->line_info_cnt * p->line_info_rec_size; k++)
+			n += l[k];
+	}
+	return n;
+}
+
 static void run_one(const void *data, size_t size, const char *dialect)
 {
 	BC_OPTS(bc_open_opts, oopts, .dialect = dialect,
@@ -170,6 +191,7 @@ static void run_one(const void *data, size_t size, const char *dialect)
 			sink = strlen(bc_object__plan_step(obj, i));
 		/* A second dry run reuses the relocated object. */
 		bc_object__load(obj, &lopts);
+		sink = func_info_bytes(obj);
 	}
 	bc_object__close(obj);
 }
