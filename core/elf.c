@@ -632,13 +632,16 @@ static int find_symtab(struct bc_elf *elf, const struct elf_layout *l)
 	return 0;
 }
 
+_Static_assert(sizeof(struct bc_elf_sym) <= 32,
+	       "a symbol record grew: every object pays for it per symbol");
+
 static const char *check_sym(const struct bc_elf *elf,
 			     const struct bc_elf_sym *sym, const void *raw)
 {
 	static const Elf64_Sym null_sym;
 	const struct bc_elf_sec *sec;
 
-	if (sym->idx == 0)
+	if (sym == elf->syms)
 		return memcmp(raw, &null_sym, sizeof(null_sym)) ?
 		       "symbol 0 is not the null symbol" : NULL;
 	if (sym->shndx == SHN_XINDEX)
@@ -689,7 +692,6 @@ int load_symbol(struct bc_elf *elf, const struct strtab *names,
 	Elf64_Sym s;
 
 	read_sym(raw, need_swap(elf), &s);
-	sym->idx = idx;
 	sym->next_in_sec = 0;
 	sym->name = strtab_get(names, s.st_name);
 	if (!sym->name) {
@@ -764,7 +766,6 @@ static int load_symbols_native(struct bc_elf *elf, const struct strtab *names)
 		__u8 info = r[offsetof(Elf64_Sym, st_info)];
 		struct bc_elf_sym sym;
 
-		sym.idx = i;
 		sym.name = name < strs_size ? strs + name : NULL;
 		sym.value = rd64(r + offsetof(Elf64_Sym, st_value), false);
 		sym.size = rd64(r + offsetof(Elf64_Sym, st_size), false);

@@ -50,17 +50,18 @@ struct bc_elf_sec {
 	__u32 sym_cnt;
 };
 
+/* 32 bytes: a big object has thousands (local labels, mostly). Its index
+ * is its place in bc_elf.syms. */
 struct bc_elf_sym {
-	size_t idx;
 	const char *name;	/* "" if unnamed, never NULL */
 	__u64 value;
 	__u64 size;
-	__u16 shndx;		/* < sec_cnt, or SHN_UNDEF/ABS/COMMON */
-	__u8 type;		/* STT_* */
-	__u8 bind;		/* STB_* */
-	__u8 visibility;	/* STV_* */
 	/* Next symbol of the same section (see bc_elf_sec), 0 at the end. */
 	__u32 next_in_sec;
+	__u16 shndx;		/* < sec_cnt, or SHN_UNDEF/ABS/COMMON */
+	__u8 type:4;		/* STT_* */
+	__u8 bind:4;		/* STB_* */
+	__u8 visibility;	/* STV_* */
 };
 
 struct bc_elf {

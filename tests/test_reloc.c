@@ -120,7 +120,7 @@ static size_t f_sym(struct fake *f, const char *name, size_t shndx,
 
 	ck_assert_uint_lt(i, MAX_SYMS);
 	f->syms[i] = (struct bc_elf_sym){
-		.idx = i, .name = name, .value = value, .size = size,
+		.name = name, .value = value, .size = size,
 		.shndx = (__u16)shndx, .type = type, .bind = bind,
 	};
 	return i;
