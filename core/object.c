@@ -980,7 +980,8 @@ static void prog_free(struct bc_prog *prog)
 	free(prog->attach_target);
 	if (prog->params)	/* most programs have none */
 		bc_attrs_free(prog->params, prog->param_cnt);
-	free(prog->linked);	/* fixups: in obj->fixups */
+	if (prog->linked_own)	/* else in obj->code, as fixups in obj->fixups */
+		free(prog->linked);
 	free(prog->log);
 }
 
@@ -1000,6 +1001,7 @@ void bc_object__close(struct bc_object *obj)
 		prog_free(obj->progs[i]);
 	free(obj->fixups);
 	free(obj->spans);
+	free(obj->code);
 	for (i = 0; i < obj->map_cnt; i++)
 		map_free(obj->maps[i]);
 	free(obj->inits);

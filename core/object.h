@@ -101,9 +101,11 @@ struct bc_prog {
 	struct bc_attr *params;
 	size_t param_cnt;
 
-	/* Filled by reloc: entry + appended subprograms, fd slots zero. */
+	/* Filled by reloc: entry + appended subprograms, fd slots zero; in
+	 * obj->code unless linked_own (a dialect replaced it). */
 	struct bpf_insn *linked;
 	size_t linked_cnt;
+	bool linked_own;
 	struct bc_fixup *fixups;
 	size_t fixup_cnt;
 	/* Where linked's code came from, kept for programs with func/line
@@ -211,6 +213,8 @@ struct bc_object {
 	struct bc_fixup *fixups;
 	/* Every program's spans, one block: prog->spans points into it. */
 	struct bc_btf_span *spans;
+	/* Every program's linked code, one block: prog->linked, mostly. */
+	struct bpf_insn *code;
 
 	/* Name -> index hashes of maps[] and progs[] (core/object.c): the
 	 * first of equal names wins, as in a walk. */

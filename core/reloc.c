@@ -121,14 +121,19 @@ struct rctx {
 	struct bc_btf_span *spans;
 	size_t span_cap;
 	size_t span_used;
+	/* Every program's linked code, in program order, the same way. */
+	struct bpf_insn *code;
+	size_t code_cap;
+	size_t code_used;		/* by the programs done */
 };
 
 /* Linking state of one entry program. */
 struct rprog {
 	struct rctx *ctx;
 	struct bc_prog *prog;
-	struct bpf_insn *linked;
-	size_t cnt, cap;
+	struct bpf_insn *linked;	/* ctx->code + base: moves as it grows */
+	size_t base;
+	size_t cnt;
 	size_t fix_cnt;			/* in ctx->fix, after fix_used */
 	struct bc_btf_span *units;	/* ctx scratch: never moves */
 	size_t unit_cnt;
@@ -622,7 +627,7 @@ static int ctx_index(struct rctx *ctx)
  */
 static int ctx_alloc(struct rctx *ctx)
 {
-	size_t i, f = 0, d = 0, r = 0, units;
+	size_t i, f = 0, d = 0, r = 0, units, code = 0;
 	struct rfunc *funcs;
 	struct rdef *defs;
 	struct rsec *rs;
@@ -631,8 +636,10 @@ static int ctx_alloc(struct rctx *ctx)
 		rs = &ctx->secs[i];
 		f += rs->func_cnt;
 		d += rs->maps.def_cnt;
-		if (rs->sec->exec)
+		if (rs->sec->exec) {
 			r += rs->sec->rel_cnt;
+			code += rs->sec->size / INSN_SZ;
+		}
 	}
 	ctx->func_total = f;
 	units = f + 1;
@@ -642,6 +649,16 @@ static int ctx_alloc(struct rctx *ctx)
 				     sizeof(*ctx->stack)));
 	if (!ctx->arena)
 		return -ENOMEM;
+	/*
+	 * Each program's own code, and each function once: all of it fits
+	 * unless programs share subprograms.
+	 */
+	if (code) {
+		ctx->code = malloc(code * sizeof(*ctx->code));
+		if (!ctx->code)
+			return -ENOMEM;
+		ctx->code_cap = code;
+	}
 	/*
 	 * A relocation makes at most one fixup per program linking its
 	 * code: all of them fit unless programs share subprograms.
@@ -681,6 +698,7 @@ static void ctx_free(struct rctx *ctx)
 	}
 	free(ctx->fix);
 	free(ctx->spans);
+	free(ctx->code);
 	free(ctx->arena);
 	free(ctx->tables);
 	memset(ctx, 0, sizeof(*ctx));
@@ -739,30 +757,42 @@ static __cold int unit_too_big(const struct rprog *rp)
 	return -E2BIG;
 }
 
+/* Double the code block: shared subprograms outgrew the estimate. */
+static __cold int grow_code(struct rctx *ctx, size_t need)
+{
+	size_t cap = max(ctx->code_cap * 2, need);
+	struct bpf_insn *c;
+
+	if (cap > SIZE_MAX / sizeof(*c))
+		return -ENOMEM;
+	c = realloc(ctx->code, cap * sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	ctx->code = c;
+	ctx->code_cap = cap;
+	return 0;
+}
+
 static int add_unit(struct rprog *rp, size_t sec_idx, __u64 off, size_t cnt,
 		    struct rfunc *func)
 {
-	const struct rctx *ctx = rp->ctx;
+	struct rctx *ctx = rp->ctx;
 	struct rsec *rs = rsec_of(ctx, sec_idx);
 	struct bpf_insn *linked;
 	size_t at = rp->cnt;
+	int err;
 
 	if (unlikely(cnt > BC_MAX_INSNS - at))
 		return unit_too_big(rp);
 	/* Each function is linked once: the scratch fits by construction. */
 	if (unlikely(rp->unit_cnt >= ctx->unit_max))
 		return -EFAULT;
-	/* The entry's copy is sized for its own code, callees grow it. */
-	if (!rp->linked) {
-		linked = malloc(max(cnt, (size_t)1) * sizeof(*linked));
-		rp->cap = cnt;
-	} else {
-		linked = bc_grow(rp->linked, &rp->cap, at + cnt,
-				 sizeof(*linked));
+	if (unlikely(rp->base + at + cnt > ctx->code_cap)) {
+		err = grow_code(ctx, rp->base + at + cnt);
+		if (err)
+			return err;
 	}
-	if (!linked)
-		return -ENOMEM;
-	rp->linked = linked;
+	linked = rp->linked = ctx->code + rp->base;
 
 	if (func)
 		bc_elf_copy_insns(ctx->elf, rs->sec, off, cnt, linked + at);
@@ -1350,8 +1380,10 @@ static void progs_reset(struct bc_object *obj)
 	for (i = 0; i < obj->prog_cnt; i++) {
 		struct bc_prog *prog = obj->progs[i];
 
-		free(prog->linked);
+		if (prog->linked_own)
+			free(prog->linked);
 		prog->linked = NULL;
+		prog->linked_own = false;
 		prog->linked_cnt = 0;
 		prog->fixups = NULL;
 		prog->fixup_cnt = 0;
@@ -1362,6 +1394,8 @@ static void progs_reset(struct bc_object *obj)
 	obj->fixups = NULL;
 	free(obj->spans);
 	obj->spans = NULL;
+	free(obj->code);
+	obj->code = NULL;
 }
 
 /* Fixups are added in walk order: sorted unless a callee came between. */
@@ -1383,11 +1417,15 @@ static void sort_fixups(struct bc_fixup *fix, size_t cnt)
  */
 static void give_blocks(struct rctx *ctx, struct bc_object *obj)
 {
-	size_t i, at = 0, span_at = 0;
+	size_t i, at = 0, span_at = 0, code_at = 0;
 
 	for (i = 0; i < obj->prog_cnt; i++) {
 		struct bc_prog *prog = obj->progs[i];
 
+		if (prog->linked_cnt) {
+			prog->linked = ctx->code + code_at;
+			code_at += prog->linked_cnt;
+		}
 		if (prog->fixup_cnt) {
 			prog->fixups = ctx->fix + at;
 			at += prog->fixup_cnt;
@@ -1404,6 +1442,10 @@ static void give_blocks(struct rctx *ctx, struct bc_object *obj)
 	if (ctx->span_used) {
 		obj->spans = ctx->spans;
 		ctx->spans = NULL;
+	}
+	if (ctx->code_used) {
+		obj->code = ctx->code;
+		ctx->code = NULL;
 	}
 }
 
@@ -1436,7 +1478,7 @@ static int keep_spans(struct rprog *rp)
 static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 {
 	struct rprog rp = {
-		.ctx = ctx, .prog = prog,
+		.ctx = ctx, .prog = prog, .base = ctx->code_used,
 		.units = ctx->units, .stack = ctx->stack,
 	};
 	size_t i;
@@ -1455,7 +1497,7 @@ static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 	for (i = 1; i < rp.unit_cnt; i++)
 		ctx->unit_funcs[i]->linked_off = NOT_LINKED;
 	if (err) {
-		free(rp.linked);
+		/* Its code is overwritten by the next program's. */
 		bc_btf_prog_info_free(prog);
 		return err;
 	}
@@ -1464,9 +1506,9 @@ static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 		sort_fixups(ctx->fix + ctx->fix_used, rp.fix_cnt);
 		ctx->fix_used += rp.fix_cnt;
 	}
-	prog->linked = rp.linked;
-	prog->linked_cnt = rp.cnt;
-	prog->fixup_cnt = rp.fix_cnt;	/* pointers: give_blocks() */
+	ctx->code_used += rp.cnt;
+	prog->linked_cnt = rp.cnt;	/* pointers: give_blocks() */
+	prog->fixup_cnt = rp.fix_cnt;
 	pr_debug("reloc: %s: prog '%s': %zu insns linked (%zu own), %zu fixups\n",
 		 ctx->path, prog->name, rp.cnt, prog->insn_cnt, rp.fix_cnt);
 	return 0;

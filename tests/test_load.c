@@ -141,6 +141,7 @@ static struct bc_prog *add_prog(struct bc_object *obj, const char *name,
 	ck_assert_ptr_nonnull(prog);
 	prog->type = BPF_PROG_TYPE_SOCKET_FILTER;
 	prog->linked = malloc(cnt * sizeof(*insns));
+	prog->linked_own = true;
 	memcpy(prog->linked, insns, cnt * sizeof(*insns));
 	prog->linked_cnt = cnt;
 	prog->fixup_cnt = 1;

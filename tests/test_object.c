@@ -368,6 +368,7 @@ START_TEST(test_model_helpers)
 	p->insns = calloc(2, sizeof(*p->insns));
 	p->insn_cnt = 2;
 	p->linked = calloc(5, sizeof(*p->linked));
+	p->linked_own = true;
 	p->linked_cnt = 5;
 	ck_assert_uint_eq(bc_prog__insn_cnt(p), 2);
 	obj->relocated = true;

@@ -66,11 +66,13 @@ static void f_free(struct fake *f)
 		struct bc_prog *p = f->obj.progs[i];
 
 		free(p->insns);
-		free(p->linked);
+		if (p->linked_own)
+			free(p->linked);
 		free(p);
 	}
 	free(f->obj.fixups);
 	free(f->obj.spans);
+	free(f->obj.code);
 	for (i = 0; i < f->obj.map_cnt; i++)
 		free(f->obj.maps[i]);
 	free(f->obj.progs);

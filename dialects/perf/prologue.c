@@ -540,8 +540,10 @@ static int prepend(struct bc_object *obj, struct bc_prog *prog,
 	memcpy(insns, g->insns, g->cnt * sizeof(*insns));
 	memcpy(insns + g->cnt, prog->linked,
 	       prog->linked_cnt * sizeof(*insns));
-	free(prog->linked);
+	if (prog->linked_own)
+		free(prog->linked);
 	prog->linked = insns;
+	prog->linked_own = true;
 	prog->linked_cnt = total;
 	for (i = 0; i < prog->fixup_cnt; i++)
 		prog->fixups[i].insn += g->cnt;
