@@ -20,7 +20,6 @@
 #define INSN_LD_IMM64	(BPF_LD | BPF_IMM | BPF_DW)
 #define INSN_CALL	(BPF_JMP | BPF_CALL)
 #define NOT_LINKED	SIZE_MAX
-#define FIX_RESERVE	64	/* fixups kept before the scratch grows */
 
 #ifndef unlikely
 #define unlikely(x)	__builtin_expect(!!(x), 0)
@@ -757,22 +756,6 @@ static __cold int unit_too_big(const struct rprog *rp)
 	return -E2BIG;
 }
 
-/* Double the code block: shared subprograms outgrew the estimate. */
-static __cold int grow_code(struct rctx *ctx, size_t need)
-{
-	size_t cap = max(ctx->code_cap * 2, need);
-	struct bpf_insn *c;
-
-	if (cap > SIZE_MAX / sizeof(*c))
-		return -ENOMEM;
-	c = realloc(ctx->code, cap * sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	ctx->code = c;
-	ctx->code_cap = cap;
-	return 0;
-}
-
 static int add_unit(struct rprog *rp, size_t sec_idx, __u64 off, size_t cnt,
 		    struct rfunc *func)
 {
@@ -780,17 +763,19 @@ static int add_unit(struct rprog *rp, size_t sec_idx, __u64 off, size_t cnt,
 	struct rsec *rs = rsec_of(ctx, sec_idx);
 	struct bpf_insn *linked;
 	size_t at = rp->cnt;
-	int err;
 
 	if (unlikely(cnt > BC_MAX_INSNS - at))
 		return unit_too_big(rp);
 	/* Each function is linked once: the scratch fits by construction. */
 	if (unlikely(rp->unit_cnt >= ctx->unit_max))
 		return -EFAULT;
+	/* Past the estimate only when programs share subprograms. */
 	if (unlikely(rp->base + at + cnt > ctx->code_cap)) {
-		err = grow_code(ctx, rp->base + at + cnt);
-		if (err)
-			return err;
+		linked = bc_grow(ctx->code, &ctx->code_cap, rp->base + at + cnt,
+				 sizeof(*linked));
+		if (!linked)
+			return -ENOMEM;
+		ctx->code = linked;
 	}
 	linked = rp->linked = ctx->code + rp->base;
 
@@ -812,22 +797,6 @@ static int add_unit(struct rprog *rp, size_t sec_idx, __u64 off, size_t cnt,
 	return 0;
 }
 
-/* Double the fixup block: shared subprograms outgrew the estimate. */
-static __cold int grow_fixups(struct rctx *ctx)
-{
-	size_t cap = max(ctx->fix_cap * 2, (size_t)FIX_RESERVE);
-	struct bc_fixup *f;
-
-	if (cap > SIZE_MAX / sizeof(*f))
-		return -ENOMEM;
-	f = realloc(ctx->fix, cap * sizeof(*f));
-	if (!f)
-		return -ENOMEM;
-	ctx->fix = f;
-	ctx->fix_cap = cap;
-	return 0;
-}
-
 /* A program's fixups follow those of the programs before it. */
 static inline int add_fixup(struct rprog *rp, size_t insn,
 			    enum bc_fixup_kind kind, size_t map_idx, __u32 off)
@@ -835,8 +804,15 @@ static inline int add_fixup(struct rprog *rp, size_t insn,
 	struct rctx *ctx = rp->ctx;
 	size_t at = ctx->fix_used + rp->fix_cnt;
 
-	if (unlikely(at == ctx->fix_cap) && grow_fixups(ctx))
-		return -ENOMEM;
+	/* Past the estimate only when programs share subprograms. */
+	if (unlikely(at == ctx->fix_cap)) {
+		struct bc_fixup *f = bc_grow(ctx->fix, &ctx->fix_cap, at + 1,
+					     sizeof(*f));
+
+		if (!f)
+			return -ENOMEM;
+		ctx->fix = f;
+	}
 	rp->fix_cnt++;
 	ctx->fix[at] = (struct bc_fixup){
 		.insn = insn, .kind = kind, .map_idx = map_idx, .off = off,
@@ -1453,21 +1429,15 @@ static void give_blocks(struct rctx *ctx, struct bc_object *obj)
 static int keep_spans(struct rprog *rp)
 {
 	struct rctx *ctx = rp->ctx;
+	size_t need = ctx->span_used + rp->unit_cnt;
 	struct bc_btf_span *s;
-	size_t need = ctx->span_used + rp->unit_cnt, cap;
 
 	if (!rp->prog->func_info_cnt && !rp->prog->line_info_cnt)
 		return 0;
-	if (need > ctx->span_cap) {
-		cap = max(max(ctx->span_cap * 2, need), (size_t)16);
-		if (cap > SIZE_MAX / sizeof(*s))
-			return -ENOMEM;
-		s = realloc(ctx->spans, cap * sizeof(*s));
-		if (!s)
-			return -ENOMEM;
-		ctx->spans = s;
-		ctx->span_cap = cap;
-	}
+	s = bc_grow(ctx->spans, &ctx->span_cap, need, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	ctx->spans = s;
 	memcpy(ctx->spans + ctx->span_used, rp->units,
 	       rp->unit_cnt * sizeof(*rp->units));
 	ctx->span_used = need;
