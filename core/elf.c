@@ -47,13 +47,6 @@
 #define R_BPF_64_32		10
 #endif
 
-#ifndef unlikely
-#define unlikely(x)	__builtin_expect(!!(x), 0)
-#endif
-#ifndef __cold
-#define __cold		__attribute__((cold, noinline))
-#endif
-
 /* A name slot: section index below, the high half of its hash above. */
 #define NAME_IDX_MASK	0xffffU		/* BC_MAX_SECTIONS fits */
 

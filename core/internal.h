@@ -22,6 +22,14 @@
 #define max(a, b) ((a) > (b) ? (a) : (b))
 #endif
 
+/* Branch hints for the hot open path: error exits are cold. */
+#ifndef unlikely
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#endif
+#ifndef __cold
+#define __cold		__attribute__((cold, noinline))
+#endif
+
 /* Hard caps that bound memory before anything is allocated (HARDENING §3.4). */
 #define BC_MAX_SECTIONS		65535
 #define BC_MAX_SYMBOLS		(1U << 20)

@@ -21,13 +21,6 @@
 #define INSN_CALL	(BPF_JMP | BPF_CALL)
 #define NOT_LINKED	SIZE_MAX
 
-#ifndef unlikely
-#define unlikely(x)	__builtin_expect(!!(x), 0)
-#endif
-#ifndef __cold
-#define __cold		__attribute__((cold, noinline))
-#endif
-
 /* .BTF.ext layout (uapi btf_ext_header is not exported, so spelled here). */
 #define BTF_EXT_MAGIC		0xEB9F
 #define BTF_EXT_HDR_CORE_END	32	/* header up to core_relo_len */
