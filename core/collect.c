@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <bpf/btf.h>
 
+#include "btf.h"
 #include "check.h"
 #include "dialect.h"
 #include "object.h"
@@ -916,20 +917,21 @@ static bool datasec_has_global(const struct btf *btf, const char *sec)
 	return false;
 }
 
-static struct btf *object_btf(const struct bc_object *obj)
+/*
+ * The object's BTF, parsed once for data maps and everything after them.
+ * An unusable .BTF (warned there) leaves data maps without
+ * BPF_F_MMAPABLE, nothing worse. NULL and 0 without.
+ */
+static int data_btf(struct bc_object *obj, const struct btf **btf)
 {
-	const struct bc_elf_sec *sec = bc_elf_sec_by_name(obj->elf, ".BTF");
-	struct btf *btf;
+	int err = bc_btf_get(obj, btf);
 
-	if (!sec || !sec->data)
-		return NULL;
-	btf = btf__new(sec->data, sec->size);
-	if (!btf) {
-		pr_debug("collect: %s: section '.BTF': unreadable (%s); data maps get no BPF_F_MMAPABLE\n",
-			 obj->path, strerror(errno));
-		return NULL;
-	}
-	return btf;
+	if (err == -ENOMEM)
+		return err;
+	if (err)
+		pr_debug("collect: %s: section '.BTF' unusable: data maps get no BPF_F_MMAPABLE\n",
+			 obj->path);
+	return 0;
 }
 
 static int data_map_new(struct bc_object *obj, const struct bc_elf_sec *sec,
@@ -1027,9 +1029,9 @@ static bool *referenced_secs(const struct bc_elf *elf)
 static int collect_data_maps(struct bc_object *obj)
 {
 	const struct bc_elf *elf = obj->elf;
+	const struct btf *btf = NULL;
+	bool *ref = NULL, btf_read = false;
 	enum bc_map_kind kind;
-	struct btf *btf = NULL;
-	bool *ref = NULL;
 	size_t i;
 	bool ok;
 	int err = 0;
@@ -1063,12 +1065,15 @@ static int collect_data_maps(struct bc_object *obj)
 			err = -BC_ERRNO__FORMAT;
 			break;
 		}
-		if (!btf)
-			btf = object_btf(obj);
+		if (!btf_read) {
+			btf_read = true;
+			err = data_btf(obj, &btf);
+			if (err)
+				break;
+		}
 		err = data_map_new(obj, sec, kind, btf);
 	}
 	free(ref);
-	btf__free(btf);
 	return err;
 }
 

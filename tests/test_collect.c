@@ -364,6 +364,9 @@ START_TEST(test_global_data)
 		return;
 	ck_assert_int_eq(collect(buf, size, "flow_monitor.bpf.o", &obj), 0);
 	ck_assert_uint_eq(bc_object__map_cnt(obj), 4);
+	/* Parsed once, for the data maps, and kept for what follows. */
+	ck_assert(obj->btf_parsed);
+	ck_assert_ptr_nonnull(obj->btf);
 
 	m = bc_object__find_map(obj, "flow_mon.data");
 	ck_assert_ptr_nonnull(m);
