@@ -227,8 +227,9 @@ static const char *warn_reason(char *warn, const char **sec, char *name,
 	return warn;
 }
 
-int bc_check_refused(struct bc_object *obj, size_t before, const char *sec,
-		     char *warn, const char *what, int err)
+static int check_refused(struct bc_object *obj, size_t before,
+			 const char *sec, char *warn, const char *what,
+			 int err)
 {
 	char msg[128], name[128];
 	const char *why;
@@ -236,8 +237,7 @@ int bc_check_refused(struct bc_object *obj, size_t before, const char *sec,
 	if (!err || !obj->checking || err == -ENOMEM ||
 	    obj->finding_cnt > before)
 		return bc_check_survive(obj, err);
-	why = warn && warn[0] ? warn_reason(warn, &sec, name, sizeof(name)) :
-				NULL;
+	why = warn[0] ? warn_reason(warn, &sec, name, sizeof(name)) : NULL;
 	if (why && why[0])
 		return bc_report(obj, "dialect-refused", BC_SEV_ERROR, sec,
 				 NULL, BC_NO_OFFSET, "%s", why);
@@ -245,6 +245,22 @@ int bc_check_refused(struct bc_object *obj, size_t before, const char *sec,
 	return bc_report(obj, "dialect-refused", BC_SEV_ERROR, sec, NULL,
 			 BC_NO_OFFSET, "the dialect refuses the %s: %s", what,
 			 msg);
+}
+
+void bc_check_watch(struct bc_object *obj, struct bc_check_watch *w)
+{
+	w->before = obj->finding_cnt;
+	w->warn[0] = '\0';
+	if (obj->checking)
+		bc_log_capture(w->warn, sizeof(w->warn), &w->outer);
+}
+
+int bc_check_watched(struct bc_object *obj, struct bc_check_watch *w,
+		     const char *sec, const char *what, int err)
+{
+	if (obj->checking)
+		bc_log_release(&w->outer);
+	return check_refused(obj, w->before, sec, w->warn, what, err);
 }
 
 void bc_check_withdraw(struct bc_object *obj, const char *rule,

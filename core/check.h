@@ -40,15 +40,23 @@ int bc_report(struct bc_object *obj, const char *rule, enum bc_severity sev,
 int bc_check_survive(const struct bc_object *obj, int err);
 
 /*
- * At an error site that may not have reported (a dialect hook said no):
- * in check mode, an err that came with no finding since the count before
- * is reported as dialect-refused, at sec if given, saying why: the
- * warning captured meanwhile (bc_log_capture(); its "section '...': "
- * names the section when sec is NULL), else naming err, about what (e.g.
- * "object"). warn may be cut down in place. Then as bc_check_survive().
+ * Around a step that may refuse without a finding (a dialect hook said
+ * no): bc_check_watch() notes the findings so far and, in check mode,
+ * captures the step's last warning; bc_check_watched() ends that and, if
+ * the step's err came with no finding, reports it as dialect-refused at
+ * sec (or the section the warning names, when sec is NULL), saying why:
+ * the warning, else err, about what (e.g. "object"). Then as
+ * bc_check_survive(). Watches nest.
  */
-int bc_check_refused(struct bc_object *obj, size_t before, const char *sec,
-		     char *warn, const char *what, int err);
+struct bc_check_watch {
+	size_t before;
+	struct bc_capture outer;
+	char warn[256];
+};
+
+void bc_check_watch(struct bc_object *obj, struct bc_check_watch *w);
+int bc_check_watched(struct bc_object *obj, struct bc_check_watch *w,
+		     const char *sec, const char *what, int err);
 
 /*
  * Withdraw the findings of rule at sec+off: a dialect that explains a site

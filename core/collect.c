@@ -794,10 +794,9 @@ static int collect_user_maps(struct bc_object *obj)
 {
 	const struct bc_elf *elf = obj->elf;
 	const struct bc_elf_sec *twin;
-	struct bc_capture outer;
-	char warn[256] = "";
-	size_t i, before;
+	struct bc_check_watch w;
 	const char *rest;
+	size_t i;
 	int err;
 
 	for (i = 1; i < elf->sec_cnt; i++) {
@@ -807,15 +806,11 @@ static int collect_user_maps(struct bc_object *obj)
 		    !bc_dialect_map_sec(obj->dialect, elf->secs[i].name,
 					&rest))
 			continue;
-		before = obj->finding_cnt;
-		if (obj->checking)
-			bc_log_capture(warn, sizeof(warn), &outer);
+		bc_check_watch(obj, &w);
 		twin = map_sec_twin(obj, i);
 		err = twin ? map_sec_dup(obj, &elf->secs[i], twin) :
 			     collect_map_sec(obj, &elf->secs[i], rest);
-		if (obj->checking)
-			bc_log_release(&outer);
-		err = bc_check_refused(obj, before, elf->secs[i].name, warn,
+		err = bc_check_watched(obj, &w, elf->secs[i].name,
 				       "map section", err);
 		if (err)
 			return err;
@@ -1368,23 +1363,18 @@ static int collect_prog_sec(struct bc_object *obj, const struct bc_elf_sec *sec)
 static int collect_progs(struct bc_object *obj)
 {
 	const struct bc_elf *elf = obj->elf;
-	struct bc_capture outer;
-	char warn[256] = "";
-	size_t i, before;
+	struct bc_check_watch w;
+	size_t i;
 	int err;
 
 	for (i = 1; i < elf->sec_cnt; i++) {
 		if (!elf->secs[i].exec)
 			continue;
-		before = obj->finding_cnt;
-		if (obj->checking)
-			bc_log_capture(warn, sizeof(warn), &outer);
+		bc_check_watch(obj, &w);
 		err = collect_prog_sec(obj, &elf->secs[i]);
-		if (obj->checking)
-			bc_log_release(&outer);
 		/* A section refused with no finding of its own: say why. */
-		err = bc_check_refused(obj, before, elf->secs[i].name, warn,
-				       "section", err);
+		err = bc_check_watched(obj, &w, elf->secs[i].name, "section",
+				       err);
 		if (err)
 			return err;
 	}

@@ -861,17 +861,10 @@ static int object_elf_open(struct bc_object *obj)
  */
 static int open_collect(struct bc_object *obj)
 {
-	size_t before = obj->finding_cnt;
-	struct bc_capture outer;
-	char warn[256] = "";
-	int err;
+	struct bc_check_watch w;
 
-	if (!obj->checking)
-		return bc_collect(obj);
-	bc_log_capture(warn, sizeof(warn), &outer);
-	err = bc_collect(obj);
-	bc_log_release(&outer);
-	return bc_check_refused(obj, before, NULL, warn, "object", err);
+	bc_check_watch(obj, &w);
+	return bc_check_watched(obj, &w, NULL, "object", bc_collect(obj));
 }
 
 /* The stages after reading: one chain, one error exit. */
