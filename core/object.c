@@ -64,9 +64,20 @@ static int open_opts_check(const struct bc_open_opts *opts)
  * long as their object: they are carved from a few chunks freed at close,
  * not allocated and freed one by one. Chunks double up to a cap, so a big
  * object needs few.
+ *
+ * The first chunk past the embedded one is sized from the object (half
+ * its bytes, within bounds): a big object's records then fit in one
+ * block. That block is also what keeps reopening cheap: glibc sets its
+ * trim threshold to twice the largest block a process has freed, so with
+ * it the heap an object used stays for the next open instead of being
+ * given back at close and faulted in again (scale100 in
+ * docs/performance.md: 105 page faults per open before, 3 after).
+ * What is never written is never faulted in, so the slack costs address
+ * space, not memory.
  */
 #define BC_CHUNK_MIN	2048
 #define BC_CHUNK_MAX	(64U << 10)
+#define BC_CHUNK_OBJ_MAX	(4U << 20)
 /* The chunk inside the object's own allocation: a legacy object of a
  * dozen maps and programs needs no other. */
 #define BC_CHUNK_FIRST	4096
@@ -77,6 +88,17 @@ struct bc_chunk {
 	bool embedded;			/* part of the object's allocation */
 	max_align_t data[];
 };
+
+static size_t chunk_next_cap(const struct bc_object *obj,
+			     const struct bc_chunk *last)
+{
+	if (!last)
+		return BC_CHUNK_MIN;
+	if (last->embedded)
+		return min(max(obj->size / 2, (size_t)BC_CHUNK_MIN),
+			   (size_t)BC_CHUNK_OBJ_MAX);
+	return min(last->cap * 2, (size_t)BC_CHUNK_MAX);
+}
 
 static void *object_zalloc(struct bc_object *obj, size_t size)
 {
@@ -89,7 +111,7 @@ static void *object_zalloc(struct bc_object *obj, size_t size)
 		return NULL;
 	size = (size + align - 1) & ~(align - 1);
 	if (!c || c->cap - c->used < size) {
-		cap = c ? min(c->cap * 2, (size_t)BC_CHUNK_MAX) : BC_CHUNK_MIN;
+		cap = chunk_next_cap(obj, c);
 		cap = max(cap, size);
 		c = malloc(sizeof(*c) + cap);
 		if (!c)
