@@ -433,9 +433,9 @@ static int scan_core_relos(struct rctx *ctx, const struct btf *btf,
 static int collect_core(struct rctx *ctx)
 {
 	const struct bc_elf *elf = ctx->elf;
-	const struct bc_elf_sec *ext, *bsec;
+	const struct bc_elf_sec *ext;
 	const unsigned char *p;
-	struct btf *btf = NULL;
+	const struct btf *btf;
 	size_t *caps = NULL;
 	__u32 hdr_len, off, len;
 	int err = 0;
@@ -457,11 +457,11 @@ static int collect_core(struct rctx *ctx)
 		return 0;
 	if (!range_ok((__u64)hdr_len + off, len, ext->size))
 		goto bad;
-	bsec = bc_elf_sec_by_name(elf, ".BTF");
-	if (!bsec || !bsec->data || bsec->size > UINT32_MAX)
-		goto bad;
-	btf = btf__new(bsec->data, bsec->size);
-	if (!btf)
+	/* The object's one parse of .BTF, shared with collection and load. */
+	err = bc_btf_get(ctx->obj, &btf);
+	if (err == -ENOMEM)
+		return err;
+	if (err || !btf)
 		goto bad;
 	caps = calloc(elf->sec_cnt, sizeof(*caps));
 	ctx->has_core = true;
@@ -476,13 +476,11 @@ static int collect_core(struct rctx *ctx)
 	}
 out:
 	free(caps);
-	btf__free(btf);
 	return err;
 bad:
 	pr_warn("reloc: %s: section '.BTF.ext': malformed or without usable .BTF, ignored\n",
 		ctx->path);
 	free(caps);
-	btf__free(btf);
 	return 0;
 }
 
