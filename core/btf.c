@@ -1158,6 +1158,9 @@ int bc_btf_load(struct bc_object *obj)
 	int fd, err;
 
 	bc_btf_unload(obj);
+	/* Nothing in the kernel's byte order needs it (see endian_check()). */
+	if (bc_object_foreign_endian(obj))
+		return 0;
 	err = bc_btf_get(obj, &btf);
 	if (err == -ENOMEM)
 		return err;

@@ -1147,6 +1147,19 @@ static int special_version_size(struct pctx *p, yaml_node_t *v,
 	return err;
 }
 
+static int special_foreign(struct pctx *p, yaml_node_t *v, const char *path,
+			   void *c)
+{
+	static const char *const names[] = {
+		[BC_FOREIGN_REFUSE] = "refuse", [BC_FOREIGN_NEEDED] = "needed",
+		NULL,
+	};
+	int i = 0, err = get_enum(p, v, path, names, &i);
+
+	p->desc->special.foreign_endian = i;
+	return err;
+}
+
 static int special_magic(struct pctx *p, yaml_node_t *v, const char *path,
 			 void *c)
 {
@@ -1179,6 +1192,7 @@ static int top_special(struct pctx *p, yaml_node_t *v, const char *path,
 		{ "kernel_version_magic", special_magic },
 		{ "global_data", special_global },
 		{ "global_data_referenced_only", special_referenced },
+		{ "foreign_endian", special_foreign },
 	};
 
 	return walk_map(p, v, path, ops, ARRAY_SIZE(ops), NULL);

@@ -151,6 +151,13 @@ enum bc_version_size {
 	BC_VERSION_PREFIX,	/* the first 4 of at least 4 (cilium/ebpf) */
 };
 
+/* What a load does with an object in the other byte order. */
+enum bc_foreign_endian {
+	BC_FOREIGN_REFUSE,	/* refuse the object (libbpf, tc) */
+	BC_FOREIGN_NEEDED,	/* refuse only code or BTF for the kernel
+				 * (cilium/ebpf: maps without BTF load) */
+};
+
 struct bc_desc_special {
 	char *license_sec;	/* NULL: none */
 	char *version_sec;
@@ -163,6 +170,7 @@ struct bc_desc_special {
 	/* Only those a relocation of code or of a map or data section
 	 * refers to (cilium/ebpf 0.9.1 drops the others). */
 	bool global_data_referenced_only;
+	enum bc_foreign_endian foreign_endian;
 };
 
 enum bc_detect_kind {

@@ -1430,6 +1430,55 @@ static bool host_big_endian(void)
 	return __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
 }
 
+/*
+ * What in an object of the other byte order would reach the kernel in
+ * that order: NULL if nothing. Map definitions are read in the object's
+ * order, so a map without BTF or initial bytes is not among them.
+ */
+static const char *endian_needed(const struct bc_object *obj)
+{
+	const struct bc_map *map;
+	size_t i;
+
+	for (i = 0; i < obj->prog_cnt; i++) {
+		if (obj->progs[i]->autoload)
+			return "program";
+	}
+	for (i = 0; i < obj->map_cnt; i++) {
+		map = obj->maps[i];
+		if (map->btf_value_type_id || map->kind == BC_MAP_DATA ||
+		    map->kind == BC_MAP_RODATA || map->kind == BC_MAP_BSS)
+			return "map with BTF or data";
+	}
+	return NULL;
+}
+
+/*
+ * Code and BTF cannot be swapped for the kernel. Most loaders refuse the
+ * whole object; cilium/ebpf (foreign_endian: needed) only what needs them,
+ * so an object with nothing of the kind loads.
+ */
+static int endian_check(const struct bc_object *obj)
+{
+	const struct bc_desc *desc = obj->dialect ? obj->dialect->desc : NULL;
+	const char *what;
+
+	if (!bc_object_foreign_endian(obj))
+		return 0;
+	if (desc && desc->special.foreign_endian == BC_FOREIGN_NEEDED) {
+		what = endian_needed(obj);
+		if (!what)
+			return 0;
+	} else {
+		what = NULL;
+	}
+	pr_warn("object '%s': %s-endian object cannot be loaded on a %s-endian host%s%s\n",
+		obj->name, obj->elf->big_endian ? "big" : "little",
+		host_big_endian() ? "big" : "little", what ? ": it has a " : "",
+		what ?: "");
+	return -BC_ERRNO__ENDIAN;
+}
+
 /* The dialect's last word on linked code, once per relocation. */
 static int post_reloc(struct bc_object *obj)
 {
@@ -1472,13 +1521,8 @@ int bc_object__load(struct bc_object *obj, const struct bc_load_opts *opts)
 		pr_warn("object '%s': already loaded\n", obj->name);
 		return bc_err(-EINVAL);
 	}
-	if (!dry_run && obj->elf && obj->elf->big_endian != host_big_endian()) {
-		pr_warn("object '%s': %s-endian object cannot be loaded on a %s-endian host\n",
-			obj->name, obj->elf->big_endian ? "big" : "little",
-			host_big_endian() ? "big" : "little");
-		return bc_err(-BC_ERRNO__ENDIAN);
-	}
-	err = pre_load(obj);
+	err = dry_run ? 0 : endian_check(obj);
+	err = err ?: pre_load(obj);
 	if (err)
 		return bc_err(err);
 	if (!obj->relocated) {

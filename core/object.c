@@ -1065,6 +1065,12 @@ __u32 bc_object__kversion(const struct bc_object *obj, bool *explicit_)
 	return obj ? obj->kversion : 0;
 }
 
+bool bc_object_foreign_endian(const struct bc_object *obj)
+{
+	return obj->elf &&
+	       obj->elf->big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+}
+
 bool bc_object__big_endian(const struct bc_object *obj)
 {
 	return obj && obj->elf ? obj->elf->big_endian : false;

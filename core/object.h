@@ -261,6 +261,8 @@ int bc_object_rename_prog(struct bc_object *obj, struct bc_prog *prog,
 			  const char *name);
 /* The license: s up to max bytes, copied. 0 or -ENOMEM. */
 int bc_object_set_license(struct bc_object *obj, const char *s, size_t max);
+/* The object's byte order is not the host's. */
+bool bc_object_foreign_endian(const struct bc_object *obj);
 /* Room for that many more maps and programs (a hint: never fails). */
 void bc_object_reserve(struct bc_object *obj, size_t maps, size_t progs);
 int bc_object_add_init(struct bc_object *obj, size_t map_idx, __u32 key,

@@ -4,6 +4,7 @@
  * event array clamp, and both on cilium/ebpf's own testdata objects when
  * golang-github-cilium-ebpf-dev is installed.
  */
+#include <elf.h>
 #include <linux/bpf.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "bpfcompat.h"
 #include "object.h"
+#include "elfbuild.h"
 #include "testutil.h"
 #include "../dialects/cilium/cilium.h"
 
@@ -166,6 +168,90 @@ START_TEST(testdata_loader_unspecified_skipped)
 }
 END_TEST
 
+/*
+ * An object in the host's other byte order: one legacy array map without
+ * BTF, and a socket program if prog. The builder owns *buf.
+ */
+static struct bc_elfb *foreign_obj(bool prog, void **buf, size_t *size)
+{
+	/* type, key_size, value_size, max_entries, flags */
+	static const __u32 f[] = { BPF_MAP_TYPE_ARRAY, 4, 8, 2, 0 };
+	const bool be = __BYTE_ORDER__ != __ORDER_BIG_ENDIAN__;
+	struct bc_elfb *b = bc_elfb_new(be);
+	unsigned char def[20] = {}, code[16];
+	int maps, sec;
+	size_t i;
+
+	ck_assert_ptr_nonnull(b);
+	for (i = 0; i < 5; i++) {
+		__u32 v = be ? __builtin_bswap32(f[i]) : f[i];
+
+		memcpy(def + 4 * i, &v, 4);
+	}
+	maps = bc_elfb_add_sec(b, "maps", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
+			       def, sizeof(def));
+	bc_elfb_add_sym(b, "counts", maps, 0, sizeof(def), STT_OBJECT,
+			STB_GLOBAL);
+	bc_elfb_add_sec(b, "license", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
+			"GPL", 4);
+	if (prog) {
+		bc_elfb_insn(code, be, BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0);
+		bc_elfb_insn(code + 8, be, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+		sec = bc_elfb_add_sec(b, "socket", SHT_PROGBITS,
+				      SHF_ALLOC | SHF_EXECINSTR, code,
+				      sizeof(code));
+		bc_elfb_add_sym(b, "filter", sec, 0, sizeof(code), STT_FUNC,
+				STB_GLOBAL);
+	}
+	*buf = bc_elfb_finish(b, size);
+	ck_assert_ptr_nonnull(*buf);
+	return b;
+}
+
+static int load_foreign(const char *dialect, bool prog)
+{
+	BC_OPTS(bc_open_opts, o, .dialect = dialect);
+	struct bc_object *obj;
+	struct bc_elfb *b;
+	size_t size;
+	void *buf;
+	int err;
+
+	b = foreign_obj(prog, &buf, &size);
+	obj = bc_object__open_mem(buf, size, &o);
+	ck_assert_ptr_nonnull(obj);
+	err = bc_object__load(obj, NULL);
+	if (!err)
+		ck_assert_int_ge(bc_map__fd(bc_object__map(obj, 0)), 0);
+	bc_object__close(obj);
+	bc_elfb_free(b);
+	return err;
+}
+
+/* Code cannot be swapped for the kernel: refused before any syscall. */
+START_TEST(foreign_endian_code_refused)
+{
+	bc_test_capture_log();
+	ck_assert_int_eq(load_foreign("cilium", true), -BC_ERRNO__ENDIAN);
+	ck_assert_ptr_nonnull(strstr(bc_test_log(), ": it has a program"));
+	/* libbpf refuses the object whatever it holds */
+	ck_assert_int_eq(load_foreign("libbpf-legacy", false),
+			 -BC_ERRNO__ENDIAN);
+}
+END_TEST
+
+/* cilium/ebpf creates maps without BTF from either byte order. */
+START_TEST(foreign_endian_maps_load)
+{
+	if (geteuid()) {
+		printf("SKIP: not root: no bpf()\n");
+		return;
+	}
+	bc_test_quiet();
+	ck_assert_int_eq(load_foreign("cilium", false), 0);
+}
+END_TEST
+
 static Suite *cilium_suite(void)
 {
 	Suite *s = suite_create("cilium");
@@ -176,6 +262,8 @@ static Suite *cilium_suite(void)
 	tcase_add_test(tc, extra_zero_or_absent_is_clean);
 	tcase_add_test(tc, extra_nonzero_is_refused);
 	tcase_add_test(tc, perf_array_clamped_to_cpus);
+	tcase_add_test(tc, foreign_endian_code_refused);
+	tcase_add_test(tc, foreign_endian_maps_load);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("testdata");
 	tcase_add_test(tc, testdata_invalid_map_needs_drain);

@@ -342,6 +342,7 @@ START_TEST(test_defaults)
 	ck_assert(!d->progs.reject_static);
 	ck_assert_int_eq(d->progs.unknown, BC_UNKNOWN_IGNORE);
 	ck_assert_int_eq(d->special.kver_default, BC_KVER_ZERO);
+	ck_assert_int_eq(d->special.foreign_endian, BC_FOREIGN_REFUSE);
 	ck_assert_int_eq(bc_desc_pin_for(d, 5)->kind, BC_PIN_KIND_NONE);
 	ck_assert_ptr_null(bc_desc_find_rule(d, "xdp", NULL));
 	bc_desc_free(d);
@@ -356,7 +357,7 @@ START_TEST(test_defaults)
 		     "    - { glob: \".*\", ignore: true }\n"
 		     "hooks: g\n"
 		     "special: { kernel_version_magic: 0xFFFFFFFE,\n"
-		     "           prefix_match: true }\n"
+		     "           prefix_match: true, foreign_endian: needed }\n"
 		     "detect:\n"
 		     "  - { no_section: { exact: .maps }, score: -5 }\n"
 		     "  - { btf: true, score: +3 }\n");
@@ -367,6 +368,7 @@ START_TEST(test_defaults)
 	ck_assert(bc_desc_find_rule(d, ".foo", NULL)->ignore);
 	ck_assert(d->special.has_kver_magic);
 	ck_assert_uint_eq(d->special.kver_magic, 0xfffffffe);
+	ck_assert_int_eq(d->special.foreign_endian, BC_FOREIGN_NEEDED);
 	ck_assert_int_eq(d->detect[0].kind, BC_DETECT_NO_SECTION);
 	ck_assert_int_eq(d->detect[0].score, -5);
 	ck_assert_int_eq(d->detect[1].kind, BC_DETECT_BTF);
@@ -384,6 +386,8 @@ static const struct {
 	  "t.yaml:5:5: unknown key 'foo' in 'maps.record'" },
 	{ "name: x\nbogus: 1\n",
 	  "t.yaml:2:1: unknown key 'bogus' in '<top>'" },
+	{ "name: x\nspecial:\n  foreign_endian: swap\n",
+	  "t.yaml:3:19: unknown value 'swap' for 'special.foreign_endian' (expected refuse, needed)" },
 	{ "name: x\nprograms:\n  unknown: maybe\n",
 	  "t.yaml:3:12: unknown value 'maybe' for 'programs.unknown' (expected ignore, unspec, error)" },
 	{ "name: x\nprograms:\n  sections:\n    - { exact: a, type: nosuch }\n",
