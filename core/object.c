@@ -889,6 +889,14 @@ static int open_collect(struct bc_object *obj)
 	return bc_check_watched(obj, &w, NULL, "object", bc_collect(obj));
 }
 
+static int core_btf_path(struct bc_object *obj, const char *path)
+{
+	if (!path)
+		return 0;
+	obj->core_btf_path = bc_strdup(path);
+	return obj->core_btf_path ? 0 : -ENOMEM;
+}
+
 /* The stages after reading: one chain, one error exit. */
 static struct bc_object *object_open(struct bc_object *obj,
 				     const struct bc_open_opts *opts)
@@ -900,6 +908,7 @@ static struct bc_object *object_open(struct bc_object *obj,
 	err = err ?: apply_params(obj, OPTS_GET(opts, params, NULL),
 				  OPTS_GET(opts, param_cnt, 0));
 	obj->checking = OPTS_GET(opts, check, false);
+	err = err ?: core_btf_path(obj, OPTS_GET(opts, btf_custom_path, NULL));
 	err = err ?: open_collect(obj);
 	if (err) {
 		bc_object__close(obj);
@@ -1023,6 +1032,7 @@ void bc_object__close(struct bc_object *obj)
 	bc_plan_drop_pending(obj);
 	bc_object_plan_reset(obj);
 	free(obj->plan);
+	free(obj->core_btf_path);
 	bc_attrs_free(obj->params, obj->param_cnt);
 	bc_findings_free(obj);
 	object_chunks_free(obj);

@@ -201,6 +201,12 @@ struct bc_object {
 	struct bc_finding *findings;
 	size_t finding_cnt, finding_cap;
 
+	/* CO-RE (core/corerelo.c): the kernel BTF to resolve against, NULL
+	 * for the running kernel's; core_target, if set, is used instead
+	 * (tests). */
+	char *core_btf_path;
+	const struct btf *core_target;
+
 	/* .BTF.ext records indexed by section (core/btf.c), on first use. */
 	struct bc_btf_ext *btf_ext;
 

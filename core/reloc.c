@@ -8,11 +8,13 @@
  * Relocations are classified by instruction, as libbpf does, never by ELF
  * relocation type.
  */
+#include <stdio.h>
 #include <gelf.h>
 #include <bpf/btf.h>
 
 #include "btf.h"
 #include "check.h"
+#include "corerelo.h"
 #include "internal.h"
 #include "object.h"
 
@@ -57,7 +59,7 @@ struct rsec {
 	size_t rel_hint;		/* a unit's cursor when it ended */
 	struct rfunc *funcs;		/* sorted, one per start offset */
 	size_t func_cnt;
-	__u64 *core_offs;		/* CO-RE record insn offsets, sorted */
+	struct bc_core_rec *core;	/* CO-RE records, by insn offset */
 	size_t core_cnt;
 	struct rmaps maps;
 };
@@ -90,7 +92,7 @@ struct rctx {
 	 * reference searches the definitions.
 	 */
 	__u32 *sym_map;
-	bool has_core;
+	struct bc_core *core;		/* NULL: the object has no records */
 	/*
 	 * One allocation for the functions and map definitions, sliced per
 	 * section, and the scratch of one program: it links each function at
@@ -159,11 +161,11 @@ static int cmp_rel(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_u64(const void *a, const void *b)
+static int cmp_core(const void *a, const void *b)
 {
-	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+	const struct bc_core_rec *x = a, *y = b;
 
-	return x < y ? -1 : x > y;
+	return x->insn_off < y->insn_off ? -1 : x->insn_off > y->insn_off;
 }
 
 static int cmp_func(const void *a, const void *b)
@@ -198,21 +200,20 @@ static size_t rel_lower_bound(const struct rsec *rs, __u64 off)
 	return lo;
 }
 
-static size_t count_core(const struct rsec *rs, __u64 off, __u64 len)
+/* First CO-RE record of rs at or after off. */
+static size_t core_seek(const struct rsec *rs, __u64 off)
 {
-	size_t lo = 0, hi = rs->core_cnt, n = 0;
+	size_t lo = 0, hi = rs->core_cnt;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (rs->core_offs[mid] < off)
+		if (rs->core[mid].insn_off < off)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < rs->core_cnt && rs->core_offs[lo] - off < len; lo++)
-		n++;
-	return n;
+	return lo;
 }
 
 static struct rfunc *find_func(const struct rsec *rs, __u64 off)
@@ -370,21 +371,29 @@ static bool range_ok(__u64 off, __u64 len, __u64 size)
 	return off <= size && len <= size - off;
 }
 
-static int add_core_off(struct rsec *rs, size_t *cap, __u64 off)
+static int add_core(struct rsec *rs, size_t *cap, const unsigned char *p,
+		    bool be)
 {
-	__u64 *p = bc_grow(rs->core_offs, cap, rs->core_cnt + 1, sizeof(*p));
+	struct bc_core_rec *r = bc_grow(rs->core, cap, rs->core_cnt + 1,
+					sizeof(*r));
 
-	if (!p)
+	if (!r)
 		return -ENOMEM;
-	rs->core_offs = p;
-	p[rs->core_cnt++] = off;
+	rs->core = r;
+	rs->core[rs->core_cnt++] = (struct bc_core_rec){
+		.insn_off = bc_read_u32(p, be),
+		.type_id = bc_read_u32(p + 4, be),
+		.access_off = bc_read_u32(p + 8, be),
+		.kind = bc_read_u32(p + 12, be),
+	};
 	return 0;
 }
 
 /*
  * Walk the core_relo subsection of .BTF.ext: a record size, then per ELF
- * section {name offset in .BTF strings, count, records}. Only each
- * record's insn_off is kept, under the section it names.
+ * section {name offset in .BTF strings, count, records}. Each record's
+ * first four fields are kept under the section it names (a longer record
+ * is a later format: its tail is not read).
  */
 static int scan_core_relos(struct rctx *ctx, const struct btf *btf,
 			   const unsigned char *p, __u32 len, size_t *caps)
@@ -413,10 +422,8 @@ static int scan_core_relos(struct rctx *ctx, const struct btf *btf,
 			return -EINVAL;
 		sec = bc_elf_sec_by_name(elf, name);
 		for (j = 0; sec && sec->exec && j < cnt; j++) {
-			__u32 insn_off = bc_read_u32(p + pos + j * rec_sz, be);
-
-			err = add_core_off(rsec_of(ctx, sec->idx),
-					   &caps[sec->idx], insn_off);
+			err = add_core(rsec_of(ctx, sec->idx), &caps[sec->idx],
+				       p + pos + j * rec_sz, be);
 			if (err)
 				return err;
 		}
@@ -425,10 +432,21 @@ static int scan_core_relos(struct rctx *ctx, const struct btf *btf,
 	return 0;
 }
 
+static void drop_core(struct rctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->sec_cnt; i++) {
+		free(ctx->secs[i].core);
+		ctx->secs[i].core = NULL;
+		ctx->secs[i].core_cnt = 0;
+	}
+}
+
 /*
- * Record where CO-RE relocations sit, so programs needing them are refused
- * instead of loaded half-relocated. Like libbpf, an unusable .BTF.ext (or
- * one without .BTF) is ignored with a warning.
+ * Read the CO-RE records, applied as each program's code is linked. Like
+ * libbpf, an unusable .BTF.ext (or one without .BTF) is ignored with a
+ * warning.
  */
 static int collect_core(struct rctx *ctx)
 {
@@ -464,23 +482,22 @@ static int collect_core(struct rctx *ctx)
 	if (err || !btf)
 		goto bad;
 	caps = calloc(elf->sec_cnt, sizeof(*caps));
-	ctx->has_core = true;
-	if (!caps) {
-		err = -ENOMEM;
-		goto out;
-	}
+	if (!caps)
+		return -ENOMEM;
 	err = scan_core_relos(ctx, btf, p + hdr_len + off, len, caps);
-	if (err == -EINVAL) {
-		err = 0;
-		goto bad;
-	}
-out:
 	free(caps);
+	if (err == -EINVAL)
+		goto bad;
+	if (!err)
+		ctx->core = bc_core_new(btf, ctx->obj->core_btf_path,
+					ctx->obj->core_target);
+	if (!err && !ctx->core)
+		err = -ENOMEM;
 	return err;
 bad:
+	drop_core(ctx);
 	pr_warn("reloc: %s: section '.BTF.ext': malformed or without usable .BTF, ignored\n",
 		ctx->path);
-	free(caps);
 	return 0;
 }
 
@@ -684,8 +701,9 @@ static void ctx_free(struct rctx *ctx)
 
 	for (i = 0; i < ctx->sec_cnt; i++) {
 		free(ctx->secs[i].rels_own);
-		free(ctx->secs[i].core_offs);
+		free(ctx->secs[i].core);
 	}
+	bc_core_free(ctx->core);
 	free(ctx->fix);
 	free(ctx->spans);
 	free(ctx->code);
@@ -713,10 +731,10 @@ static int ctx_init(struct rctx *ctx, struct bc_object *obj)
 	if (err)
 		goto err_out;
 	build_maps(ctx);
-	for (i = 0; ctx->has_core && i < ctx->sec_cnt; i++)
+	for (i = 0; ctx->core && i < ctx->sec_cnt; i++)
 		if (ctx->secs[i].core_cnt)
-			qsort(ctx->secs[i].core_offs, ctx->secs[i].core_cnt,
-			      sizeof(__u64), cmp_u64);
+			qsort(ctx->secs[i].core, ctx->secs[i].core_cnt,
+			      sizeof(*ctx->secs[i].core), cmp_core);
 	return 0;
 err_out:
 	ctx_free(ctx);
@@ -745,6 +763,48 @@ static __cold int unit_too_big(const struct rprog *rp)
 	pr_warn("reloc: %s: prog '%s': linked program exceeds %u instructions\n",
 		rp->ctx->path, rp->prog->name, BC_MAX_INSNS);
 	return -E2BIG;
+}
+
+static __cold int core_failed(const struct rprog *rp,
+			      const struct bc_btf_span *u, size_t i, int err,
+			      const char *why)
+{
+	unit_warn(rp, u, i, "CO-RE: %s\n", why);
+	return unit_report(rp, u, i, "core-relocation", "CO-RE: %s", why) ?:
+	       err;
+}
+
+/*
+ * Patch a unit just copied with the CO-RE records in its range: the same
+ * result for every copy of a subprogram, as libbpf patches it once.
+ */
+static int apply_core(struct rprog *rp, const struct bc_btf_span *u,
+		      struct rsec *rs)
+{
+	const __u64 end = u->off + (__u64)u->cnt * INSN_SZ;
+	struct bpf_insn *code = rp->linked + u->linked_off;
+	struct bc_core_rec *rec;
+	char why[320];
+	size_t k, i;
+	int err;
+
+	for (k = core_seek(rs, u->off); k < rs->core_cnt; k++) {
+		rec = &rs->core[k];
+		if (rec->insn_off >= end)
+			break;
+		i = (rec->insn_off - u->off) / INSN_SZ;
+		if (rec->insn_off % INSN_SZ) {
+			snprintf(why, sizeof(why),
+				 "record at byte 0x%x is not on an instruction",
+				 rec->insn_off);
+			return core_failed(rp, u, i, -BC_ERRNO__RELOC, why);
+		}
+		err = bc_core_apply(rp->ctx->core, rec, code + i, u->cnt - i,
+				    why, sizeof(why));
+		if (err)
+			return core_failed(rp, u, i, err, why);
+	}
+	return 0;
 }
 
 static int add_unit(struct rprog *rp, size_t sec_idx, __u64 off, size_t cnt,
@@ -781,6 +841,12 @@ static int add_unit(struct rprog *rp, size_t sec_idx, __u64 off, size_t cnt,
 	ctx->unit_funcs[rp->unit_cnt] = func;
 	if (func)
 		func->linked_off = at;
+	if (rs->core_cnt) {
+		int err = apply_core(rp, &rp->units[rp->unit_cnt], rs);
+
+		if (err)
+			return err;
+	}
 	/* The caller resumes after the new unit has been scanned: DFS. */
 	rp->stack[rp->depth++] = (struct rframe){
 		.rs = rs, .unit = rp->unit_cnt++, .rel = rel_seek(rs, off),
@@ -1297,25 +1363,6 @@ static int link_prog(struct rprog *rp)
 	return 0;
 }
 
-static int check_core(struct rprog *rp)
-{
-	size_t i, n = 0;
-
-	if (!rp->ctx->has_core)
-		return 0;
-	for (i = 0; i < rp->unit_cnt; i++) {
-		const struct bc_btf_span *u = &rp->units[i];
-
-		n += count_core(rsec_of(rp->ctx, u->sec_idx), u->off,
-				(__u64)u->cnt * INSN_SZ);
-	}
-	if (!n)
-		return 0;
-	pr_warn("reloc: %s: prog '%s': needs CO-RE relocations (%zu records), not supported yet\n",
-		rp->ctx->path, rp->prog->name, n);
-	return -BC_ERRNO__UNSUPP;
-}
-
 static int check_entry(struct rctx *ctx, const struct bc_prog *prog)
 {
 	const struct bc_elf_sec *sec = bc_elf_sec(ctx->elf, prog->sec_idx);
@@ -1448,8 +1495,6 @@ static int reloc_prog(struct rctx *ctx, struct bc_prog *prog)
 	err = check_entry(ctx, prog);
 	if (!err)
 		err = link_prog(&rp);
-	if (!err)
-		err = check_core(&rp);
 	if (!err)
 		err = prog_btf_info(&rp);
 	if (!err)

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
+
 #include "bpfcompat.h"
 #include "btf.h"		/* bc_btf_prog_info_fill(): a load's copy */
 
@@ -170,6 +172,34 @@ static size_t func_info_bytes(struct bc_object *obj)
 	return n;
 }
 
+/*
+ * CO-RE resolves against this small kernel BTF, built once, instead of
+ * parsing vmlinux for every input: a struct, a union, an enum, a flavor.
+ */
+static const struct btf *kernel_btf(void)
+{
+	static struct btf *k;
+	int i, u;
+
+	if (k)
+		return k;
+	k = btf__new_empty();
+	if (!k)
+		return NULL;
+	i = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	u = btf__add_union(k, NULL, 4);
+	btf__add_field(k, "pid", i, 0, 0);
+	btf__add_struct(k, "task_struct", 16);
+	btf__add_field(k, "flags", i, 0, 0);
+	btf__add_field(k, NULL, u, 32, 0);
+	btf__add_field(k, "bits", i, 64, 3);
+	btf__add_struct(k, "task_struct___x", 4);
+	btf__add_field(k, "tgid", i, 0, 0);
+	btf__add_enum(k, "pid_type", 4);
+	btf__add_enum_value(k, "PIDTYPE_PID", 0);
+	return k;
+}
+
 static void run_one(const void *data, size_t size, const char *dialect)
 {
 	BC_OPTS(bc_open_opts, oopts, .dialect = dialect,
@@ -183,6 +213,7 @@ static void run_one(const void *data, size_t size, const char *dialect)
 	obj = bc_object__open_mem(data, size, &oopts);
 	if (!obj)
 		return;
+	obj->core_target = kernel_btf();
 	sink = inspect(obj);
 	(void)sink;
 	if (!bc_object__load(obj, &lopts)) {

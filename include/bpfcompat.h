@@ -148,9 +148,16 @@ struct bc_open_opts {
 	 * it. Ignored by bc_object__open_file().
 	 */
 	bool borrow_buf;
+	/*
+	 * Kernel BTF that CO-RE relocations resolve against (a raw BTF or
+	 * an ELF file with .BTF); NULL for the running kernel's,
+	 * /sys/kernel/btf/vmlinux. Read only if the object has CO-RE
+	 * records.
+	 */
+	const char *btf_custom_path;
 	size_t :0;
 };
-#define bc_open_opts__last_field borrow_buf
+#define bc_open_opts__last_field btf_custom_path
 
 BC_API struct bc_object *bc_object__open_file(const char *path,
 					      const struct bc_open_opts *opts);

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <bpf/btf.h>
 
 #include "btf.h"
 #include "internal.h"
@@ -1007,7 +1008,8 @@ static void put32(unsigned char *p, __u32 v)
 	memcpy(p, &v, 4);
 }
 
-START_TEST(test_core_refused)
+/* A record that names nothing in the object's BTF fails its program. */
+START_TEST(test_core_bad_record)
 {
 	static const char strs[] = "\0xdp\0.text";
 	unsigned char btf[24 + sizeof(strs)] = {}, ext[32 + 28] = {};
@@ -1044,8 +1046,8 @@ START_TEST(test_core_refused)
 	f_prog(f, "uses", xdp, 0, 2);
 	f_prog(f, "plain", xdp, 2, 2);
 
-	ck_assert_int_eq(bc_reloc(&f->obj), -BC_ERRNO__UNSUPP);
-	assert_log("prog 'uses': needs CO-RE relocations (1 records), not supported yet");
+	ck_assert_int_eq(bc_reloc(&f->obj), -BC_ERRNO__RELOC);
+	assert_log("prog 'uses': insn 3 (section '.text'+0x8): CO-RE: byte_off of type [0] (access ''): type id 0 or access string offset 0 is not in the object's BTF");
 
 	/* a program that does not reach the record is fine */
 	f->obj.progs[0]->autoload = false;
@@ -1156,12 +1158,39 @@ static void assert_segment(const struct bc_prog *p, const struct bc_elf *elf,
 				  code[fn->value / 8 + i].code);
 }
 
+/* A kernel BTF with struct pair { int z, a, b; }, or with int only. */
+static struct btf *pair_btf(bool with_pair)
+{
+	struct btf *k = btf__new_empty();
+	int i;
+
+	ck_assert_ptr_nonnull(k);
+	i = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	if (with_pair) {
+		btf__add_struct(k, "pair", 12);
+		btf__add_field(k, "z", i, 0, 0);
+		btf__add_field(k, "a", i, 32, 0);
+		btf__add_field(k, "b", i, 64, 0);
+	}
+	return k;
+}
+
+static const struct bpf_insn *core_load(const struct bc_prog *p)
+{
+	for (size_t i = 0; i < p->linked_cnt; i++)
+		if (BPF_CLASS(p->linked[i].code) == BPF_LDX)
+			return &p->linked[i];
+	ck_abort_msg("no load in '%s'", p->name);
+	return NULL;
+}
+
 START_TEST(test_e2e_clang)
 {
 	struct bc_object *obj;
 	const struct bc_elf_sym *glob, *leaf, *other;
 	const struct bc_elf *elf;
 	struct bc_prog *p, *core;
+	struct btf *k;
 	size_t g, l, o, i;
 
 	bc_test_capture_log();
@@ -1169,11 +1198,17 @@ START_TEST(test_e2e_clang)
 	ck_assert_msg(obj, "open: %s", bc_test_log());
 	core = bc_object__find_prog(obj, "core_prog");
 	ck_assert_ptr_nonnull(core);
-	ck_assert_int_eq(bc_reloc(obj), -BC_ERRNO__UNSUPP);
-	assert_log("prog 'core_prog': needs CO-RE relocations (1 records)");
-	core->autoload = false;
+	/* p->b against a kernel whose struct pair has a field before a */
+	obj->core_target = k = pair_btf(true);
 	ck_assert_int_eq(bc_reloc(obj), 0);
-	ck_assert_ptr_null(core->linked);
+	ck_assert_int_eq(core_load(core)->off, 8);
+	btf__free(k);
+	/* and against one without it: the load is poisoned */
+	obj->core_target = k = pair_btf(false);
+	ck_assert_int_eq(bc_reloc(obj), 0);
+	ck_assert_int_eq(core->linked[0].code, BPF_JMP | BPF_CALL);
+	ck_assert_int_eq(core->linked[0].imm, 0xbad2310);
+	/* kept to the end: the running kernel's BTF is not needed */
 	ck_assert_ptr_null(strstr(bc_test_log(), "malformed"));
 	p = bc_object__find_prog(obj, "prog");
 	ck_assert_ptr_nonnull(p);
@@ -1206,6 +1241,7 @@ START_TEST(test_e2e_clang)
 	ck_assert_int_eq(p->fixups[0].kind, BC_FIX_MAP_FD);
 	ck_assert_str_eq(obj->maps[p->fixups[0].map_idx]->name, "counts");
 	bc_object__close(obj);
+	btf__free(k);
 }
 END_TEST
 
@@ -1244,7 +1280,7 @@ int main(void)
 	tcase_add_test(tc, test_err_other_section);
 	tcase_add_test(tc, test_err_pseudo_func_without_rel);
 	tcase_add_test(tc, test_err_non_autoload_skipped);
-	tcase_add_test(tc, test_core_refused);
+	tcase_add_test(tc, test_core_bad_record);
 	tcase_add_test(tc, test_err_bad_func_lowest_section);
 	suite_add_tcase(s, tc);
 
