@@ -26,6 +26,7 @@ enum {
 	OPT_SECTION,
 	OPT_PIN_ROOT,
 	OPT_PIN_PATH,
+	OPT_BTF,
 };
 
 static const struct option global_long[] = {
@@ -56,6 +57,7 @@ static const struct option cmd_long[] = {
 	{ "section",		required_argument,	NULL, OPT_SECTION },
 	{ "pin-root",		required_argument,	NULL, OPT_PIN_ROOT },
 	{ "pin-path",		required_argument,	NULL, OPT_PIN_PATH },
+	{ "btf",		required_argument,	NULL, OPT_BTF },
 	{ 0 }
 };
 
@@ -200,6 +202,7 @@ static bool opt_allowed(int c, unsigned int allowed)
 	case OPT_DRY_RUN:	return allowed & CLI_OPT_DRY_RUN;
 	case OPT_LOG_LEVEL:	return allowed & CLI_OPT_LOG_LEVEL;
 	case OPT_JOBS:		return allowed & CLI_OPT_JOBS;
+	case OPT_BTF:		return allowed & CLI_OPT_BTF;
 	default:		return true;
 	}
 }
@@ -267,6 +270,9 @@ static int apply_opt(int c, struct cli_opts *o)
 		return 0;
 	case OPT_DRY_RUN:
 		o->dry_run = true;
+		return 0;
+	case OPT_BTF:
+		o->btf = optarg;
 		return 0;
 	case OPT_LOG_LEVEL:
 		err = parse_number("--log-level", optarg, CLI_LOG_LEVEL_MAX,

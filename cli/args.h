@@ -17,6 +17,7 @@ enum cli_opt_bits {
 	CLI_OPT_DRY_RUN		= 1U << 5,	/* --dry-run */
 	CLI_OPT_LOG_LEVEL	= 1U << 6,	/* --log-level N */
 	CLI_OPT_JOBS		= 1U << 7,	/* --jobs N */
+	CLI_OPT_BTF		= 1U << 8,	/* --btf FILE */
 };
 
 #define CLI_LOG_LEVEL_MAX	7	/* kernel log_level bits 1|2|4 */
@@ -37,6 +38,7 @@ struct cli_opts {
 	__u32 log_level;
 	bool jobs_set;
 	int jobs;
+	const char *btf;	/* kernel BTF for CO-RE, NULL: running */
 };
 
 /*

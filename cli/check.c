@@ -195,6 +195,7 @@ static int check_one(const char *path, const char *dialect,
 		.params = params,
 		.param_cnt = params_for(o, dialect, params),
 		.check = true,
+		.btf_custom_path = o ? o->btf : NULL,
 	);
 	struct bc_object *obj;
 	size_t i;
@@ -384,7 +385,7 @@ int do_check(int argc, char **argv)
 
 	all = take_all(&argc, argv);
 	ret = cli_parse_opts("check", &argc, &argv,
-			     CLI_OPT_DIALECT | CLI_OPT_PARAM, &o);
+			     CLI_OPT_DIALECT | CLI_OPT_PARAM | CLI_OPT_BTF, &o);
 	if (ret)
 		goto out;
 	if (cli_wants_help(&o, argc, argv)) {

@@ -367,6 +367,7 @@ struct bc_object *cli_open_object(const char *path, const struct cli_opts *o,
 		.dialect = o->dialect,
 		.params = o->params,
 		.param_cnt = o->param_cnt,
+		.btf_custom_path = o->btf,
 	);
 	struct bc_object *obj;
 

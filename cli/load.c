@@ -274,7 +274,8 @@ static int help(int argc, char **argv)
 	       "\n"
 	       "OPTIONS := { --dialect D | -o|--param KEY=VALUE | --bpffs DIR |\n"
 	       "             --pin-progs DIR | --dry-run | --log-level N |\n"
-	       "             --jobs N | -j|--json [-p|--pretty] | -d|--debug |\n"
+	       "             --jobs N | --btf FILE | -j|--json [-p|--pretty] |\n"
+	       "             -d|--debug |\n"
 	       "             --dialect-file FILE }\n"
 	       "\n"
 	       "  --dialect D              read OBJ as dialect D (default: detect)\n"
@@ -286,6 +287,8 @@ static int help(int argc, char **argv)
 	       "  --dry-run                print the plan only; no syscalls\n"
 	       "  --log-level N            verifier log level of a failed load (1, 2)\n"
 	       "  --jobs N                 programs verified in parallel (0 = CPUs)\n"
+	       "  --btf FILE               kernel BTF for CO-RE relocations\n"
+	       "                           (default: /sys/kernel/btf/vmlinux)\n"
 	       "\n"
 	       "Exit status: 0 loaded, 1 the kernel refused, 2 bad input or usage.\n",
 	       bin_name);
@@ -330,7 +333,7 @@ int do_load(int argc, char **argv)
 	ret = cli_parse_opts("load", &argc, &argv,
 			     CLI_OPT_DIALECT | CLI_OPT_PARAM | CLI_OPT_BPFFS |
 			     CLI_OPT_PIN_PROGS | CLI_OPT_DRY_RUN |
-			     CLI_OPT_LOG_LEVEL | CLI_OPT_JOBS, &o);
+			     CLI_OPT_LOG_LEVEL | CLI_OPT_JOBS | CLI_OPT_BTF, &o);
 	if (ret)
 		goto out;
 	if (cli_wants_help(&o, argc, argv)) {

@@ -55,7 +55,8 @@ static int help(void)
 		"Usage: %1$s run OBJ [--dialect D] [--param KEY=VALUE]...\n"
 		"                 [--map-set MAP.value[IDX]=N]...\n"
 		"                 [--map-set MAP.event[IDX]=EVENT]... [--duration SEC]\n"
-		"                 [--bpffs DIR] [--log-level N] [-- CMD [ARG...]]\n"
+		"                 [--bpffs DIR] [--log-level N] [--btf FILE]\n"
+		"                 [-- CMD [ARG...]]\n"
 		"\n"
 		"Load OBJ, attach its programs (tracepoints, uprobes, kprobes),\n"
 		"run CMD (or wait for SIGINT/SIGTERM or SEC seconds), print what\n"
@@ -632,7 +633,7 @@ int do_run(int argc, char **argv)
 		return ret;
 	ret = cli_parse_opts("run", &argc, &argv,
 			     CLI_OPT_DIALECT | CLI_OPT_PARAM | CLI_OPT_BPFFS |
-			     CLI_OPT_LOG_LEVEL, &o);
+			     CLI_OPT_LOG_LEVEL | CLI_OPT_BTF, &o);
 	if (ret)
 		goto out;
 	if (cli_wants_help(&o, argc, argv)) {
