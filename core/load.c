@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 
 #include "btf.h"
 #include "dialect.h"
@@ -957,10 +958,15 @@ static int job_check_type(struct prog_job *job)
 				  "missing BPF program type, check the ELF section name");
 	case BPF_PROG_TYPE_TRACING:
 	case BPF_PROG_TYPE_LSM:
+		/* exec_attach_btf() found it, or the section names none */
+		if (job->prog->attach_btf_id)
+			return 0;
+		return job_refuse(job, -BC_ERRNO__UNSUPP,
+				  "needs a kernel BTF attach target: the section names none");
 	case BPF_PROG_TYPE_EXT:
 	case BPF_PROG_TYPE_STRUCT_OPS:
 		return job_refuse(job, -BC_ERRNO__UNSUPP,
-				  "needs BTF attach target, not supported yet");
+				  "needs a BTF attach target in another program or struct_ops, not supported yet");
 	default:
 		return 0;
 	}
@@ -1075,6 +1081,7 @@ static void prog_job_run(struct prog_job *job)
 	struct bc_prog *prog = job->prog;
 	LIBBPF_OPTS(bpf_prog_load_opts, o,
 		.expected_attach_type = prog->expected_attach_type,
+		.attach_btf_id = prog->attach_btf_id,
 		.prog_flags = prog->prog_flags,
 		.kern_version = prog->kversion_set ? prog->kversion :
 						     prog->obj->kversion,
@@ -1178,6 +1185,88 @@ static int report_prog_jobs(const struct prog_job *jobs, size_t cnt)
 				prog->log[strlen(prog->log) - 1] == '\n' ?
 				"" : "\n");
 	}
+	return err;
+}
+
+/*
+ * The kernel BTF name a BTF-attached program's target goes by, as libbpf
+ * spells it: fentry/fexit/fmod_ret a function, tp_btf the btf_trace_
+ * typedef, lsm and iter their bpf_lsm_/bpf_iter_ functions. False for
+ * programs the kernel does not ask an attach_btf_id of.
+ */
+static bool attach_btf_name(const struct bc_prog *prog, char *buf,
+			    size_t size, __u32 *kind)
+{
+	const char *prefix = "";
+
+	if ((prog->type != BPF_PROG_TYPE_TRACING &&
+	     prog->type != BPF_PROG_TYPE_LSM) || !prog->attach_target)
+		return false;
+	*kind = BTF_KIND_FUNC;
+	switch (prog->expected_attach_type) {
+	case BPF_TRACE_FENTRY:
+	case BPF_TRACE_FEXIT:
+	case BPF_MODIFY_RETURN:
+		break;
+	case BPF_TRACE_RAW_TP:
+		prefix = "btf_trace_";
+		*kind = BTF_KIND_TYPEDEF;
+		break;
+	case BPF_TRACE_ITER:
+		prefix = "bpf_iter_";
+		break;
+	case BPF_LSM_MAC:
+	case BPF_LSM_CGROUP:
+		prefix = "bpf_lsm_";
+		break;
+	default:
+		return false;
+	}
+	return snprintf(buf, size, "%s%s", prefix, prog->attach_target) <
+	       (int)size;
+}
+
+/*
+ * Attach targets from the running kernel's BTF, parsed once per load and
+ * only if a program needs it. Module BTF is not searched.
+ */
+static int exec_attach_btf(struct bc_exec *ex)
+{
+	struct bc_object *obj = ex->obj;
+	struct btf *vmlinux = NULL;
+	struct bc_prog *prog;
+	char name[256];
+	__u32 kind;
+	size_t i;
+	int id, err = 0;
+
+	for (i = 0; i < ex->plan->cnt && !err; i++) {
+		if (ex->plan->steps[i].kind != BC_STEP_PROG)
+			continue;
+		prog = obj->progs[ex->plan->steps[i].idx];
+		if (!attach_btf_name(prog, name, sizeof(name), &kind))
+			continue;
+		if (!vmlinux) {
+			vmlinux = btf__load_vmlinux_btf();
+			if (!vmlinux) {
+				err = errno ? -errno : -ENOENT;
+				pr_warn("prog '%s': section '%s': attach target '%s' needs the kernel's BTF: %s\n",
+					prog->name, prog->sec_name, name,
+					strerror(-err));
+				return err == -ENOMEM ? err : -BC_ERRNO__KERNEL;
+			}
+		}
+		id = btf__find_by_name_kind(vmlinux, name, kind);
+		if (id < 0) {
+			pr_warn("prog '%s': section '%s': attach target '%s' is not a %s in the kernel's BTF\n",
+				prog->name, prog->sec_name, name,
+				kind == BTF_KIND_FUNC ? "function" : "typedef");
+			err = -BC_ERRNO__KERNEL;
+			break;
+		}
+		prog->attach_btf_id = id;
+	}
+	btf__free(vmlinux);
 	return err;
 }
 
@@ -1407,6 +1496,7 @@ int bc_kernel_exec(struct bc_object *obj, const struct bc_plan *plan,
 	if (!err && obj->btf_loaded)
 		err = bc_btf_prog_info_fill(obj);
 	err = err ?: exec_maps(&ex);
+	err = err ?: exec_attach_btf(&ex);
 	err = err ?: exec_progs(&ex);
 	err = err ?: exec_bind_maps(&ex);
 	err = err ?: exec_post_load(&ex);

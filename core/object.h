@@ -95,6 +95,8 @@ struct bc_prog {
 	__u32 expected_attach_type;
 	__u32 prog_flags;
 	char *attach_target;		/* e.g. "do_sys_open", "sched:sched_switch" */
+	__u32 attach_btf_id;		/* kernel BTF id of the target (fentry,
+					 * tp_btf, lsm, iter), set at load */
 	bool autoload;
 
 	/* Section params the dialect parsed, in order (perf key=value). */

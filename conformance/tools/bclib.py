@@ -113,6 +113,12 @@ def need_kernel():
         skip(f"kernel test needs root and a working bpf(): {reason}")
 
 
+def need_kernel_btf():
+    if not os.access("/sys/kernel/btf/vmlinux", os.R_OK):
+        skip("the object needs the kernel's BTF: /sys/kernel/btf/vmlinux "
+             "absent (CONFIG_DEBUG_INFO_BTF)")
+
+
 def need_bpftool():
     path = shutil.which("bpftool") or next(
         (p for p in ("/usr/sbin/bpftool", "/sbin/bpftool")

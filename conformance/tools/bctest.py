@@ -513,6 +513,8 @@ def main():
     ap.add_argument("--want-fail", action="append",
                     help="perf-run: each --map-set alone is refused with "
                     "this text")
+    ap.add_argument("--need-kernel-btf", action="store_true",
+                    help="kernel modes: skip without /sys/kernel/btf")
     ap.add_argument("--want-link", action="append",
                     help="trace event expected to be attached")
     a = ap.parse_args()
@@ -521,6 +523,8 @@ def main():
     if not os.path.exists(a.obj):
         bclib.main_wrapper(lambda: fail(f"{a.obj}: corpus object missing "
                                         "(was the corpus built?)"))
+    if a.need_kernel_btf and a.mode != "inspect":
+        bclib.need_kernel_btf()
     fn = {"inspect": cmd_inspect, "kernel": cmd_kernel,
           "peer": cmd_peer, "peer-btf": cmd_peer_btf,
           "perf-run": cmd_perf_run, "peer-perf": cmd_peer_perf,
