@@ -18,6 +18,7 @@ const char *map_kind_name(enum bc_map_kind kind)
 	case BC_MAP_RODATA:	return "rodata";
 	case BC_MAP_BSS:	return "bss";
 	case BC_MAP_INNER:	return "inner";
+	case BC_MAP_KCONFIG:	return "kconfig";
 	}
 	return "unknown";
 }

@@ -14,6 +14,7 @@
 #include <bpf/btf.h>
 
 #include "btf.h"
+#include "kconfig.h"
 
 #define INSN_SZ			8
 #define BTF_EXT_MAGIC		0xEB9F
@@ -160,6 +161,37 @@ static void secinfo_sort(struct btf_var_secinfo *vi, int n)
  * the variables by offset as the kernel requires. Extern-only DATASECs
  * (.kconfig, .ksyms) have no ELF section and stay as they are.
  */
+/*
+ * clang leaves .kconfig at size 0, every extern at offset 0: give it
+ * libbpf's layout, which is its map's value, and the linkage the kernel
+ * accepts.
+ */
+static int fixup_kconfig(struct bc_object *obj, struct btf *btf,
+			 struct btf_type *t)
+{
+	struct btf_var_secinfo *vi = btf_var_secinfos(t);
+	struct bc_kcfg *k;
+	size_t cnt, i, j;
+	__u32 size;
+	int err;
+
+	err = bc_kconfig_layout(obj_path(obj), btf, t, &k, &cnt, &size);
+	if (err)
+		return err;
+	for (j = 0; j < cnt; j++) {
+		i = k[j].sec_pos;
+		vi[i].offset = k[j].off;
+		((struct btf_var *)btf_var(btf__type_by_id(btf, vi[i].type)))
+			->linkage = BTF_VAR_GLOBAL_ALLOCATED;
+	}
+	t->size = size;
+	secinfo_sort(vi, btf_vlen(t));
+	free(obj->kcfg);
+	obj->kcfg = k;
+	obj->kcfg_cnt = cnt;
+	return bc_kconfig_index(obj);
+}
+
 static int fixup_datasec(struct bc_object *obj, struct btf *btf,
 			 struct btf_type *t)
 {
@@ -170,7 +202,9 @@ static int fixup_datasec(struct bc_object *obj, struct btf *btf,
 	bool fix_offs = false;
 	int i, n = btf_vlen(t), err = 0;
 
-	if (!name || !strcmp(name, ".kconfig") || !strcmp(name, ".ksyms"))
+	if (name && !strcmp(name, ".kconfig"))
+		return fixup_kconfig(obj, btf, t);
+	if (!name || !strcmp(name, ".ksyms"))
 		goto sort;
 	sec = bc_elf_sec_by_name(obj->elf, name);
 	if (!sec) {

@@ -15,6 +15,7 @@
 #include "btf.h"
 #include "check.h"
 #include "dialect.h"
+#include "kconfig.h"
 #include "object.h"
 
 #define BC_LICENSE_MAX	127
@@ -1072,13 +1073,67 @@ static int collect_data_maps(struct bc_object *obj)
 	return err;
 }
 
+/* Weak externs may stay unresolved: their symbols say which. */
+static void kcfg_weak(struct bc_object *obj)
+{
+	const struct bc_elf *elf = obj->elf;
+	struct bc_kcfg *k;
+	size_t i;
+
+	for (i = 1; i < elf->sym_cnt; i++) {
+		const struct bc_elf_sym *s = &elf->syms[i];
+
+		if (s->shndx != SHN_UNDEF || s->bind == STB_LOCAL)
+			continue;
+		k = (struct bc_kcfg *)bc_kconfig_find(obj, s->name);
+		if (k)
+			k->is_weak = s->bind == STB_WEAK;
+	}
+}
+
+/*
+ * libbpf's "<obj>.kconfig" map for __kconfig externs: the layout the BTF
+ * fixup gave them, read-only to programs and frozen once filled at load.
+ */
+static int collect_kconfig_map(struct bc_object *obj)
+{
+	char name[BC_KERNEL_NAME_LEN];
+	const struct btf *btf;
+	struct bc_map *map;
+	int err;
+
+	if (!obj_desc(obj)->special.kconfig)
+		return 0;
+	err = data_btf(obj, &btf);
+	if (err || !obj->kcfg_cnt)
+		return err;
+	kcfg_weak(obj);
+	data_map_name(obj, ".kconfig", name);
+	map = bc_object_add_map(obj, name);
+	if (!map)
+		return -errno;
+	map->kind = BC_MAP_KCONFIG;
+	map->type = BPF_MAP_TYPE_ARRAY;
+	map->key_size = 4;
+	map->value_size = obj->kcfg[obj->kcfg_cnt - 1].off +
+			  obj->kcfg[obj->kcfg_cnt - 1].size;
+	map->max_entries = 1;
+	map->map_flags = BPF_F_RDONLY_PROG | BPF_F_MMAPABLE;
+	map->freeze = true;
+	map->sec_name = bc_strdup(".kconfig");
+	if (!map->sec_name)
+		return -ENOMEM;
+	obj->kcfg_map = map;
+	return 0;
+}
+
 static int collect_maps(struct bc_object *obj)
 {
 	int (*hook)(struct bc_object *) = BC_OPS_GET(obj_ops(obj),
 						     collect_maps);
 
 	return collect_user_maps(obj) ?: collect_data_maps(obj) ?:
-	       (hook ? hook(obj) : 0);
+	       collect_kconfig_map(obj) ?: (hook ? hook(obj) : 0);
 }
 
 /* ---- programs --------------------------------------------------------- */

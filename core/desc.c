@@ -1180,6 +1180,12 @@ static int special_referenced(struct pctx *p, yaml_node_t *v,
 			&p->desc->special.global_data_referenced_only);
 }
 
+static int special_kconfig(struct pctx *p, yaml_node_t *v, const char *path,
+			   void *c)
+{
+	return get_bool(p, v, path, &p->desc->special.kconfig);
+}
+
 static int top_special(struct pctx *p, yaml_node_t *v, const char *path,
 		       void *c)
 {
@@ -1193,6 +1199,7 @@ static int top_special(struct pctx *p, yaml_node_t *v, const char *path,
 		{ "global_data", special_global },
 		{ "global_data_referenced_only", special_referenced },
 		{ "foreign_endian", special_foreign },
+		{ "kconfig", special_kconfig },
 	};
 
 	return walk_map(p, v, path, ops, ARRAY_SIZE(ops), NULL);

@@ -170,6 +170,7 @@ struct bc_desc_special {
 	/* Only those a relocation of code or of a map or data section
 	 * refers to (cilium/ebpf 0.9.1 drops the others). */
 	bool global_data_referenced_only;
+	bool kconfig;		/* __kconfig externs get a .kconfig map */
 	enum bc_foreign_endian foreign_endian;
 };
 

@@ -13,6 +13,7 @@
 
 #include "btf.h"
 #include "dialect.h"
+#include "kconfig.h"
 #include "load.h"
 #include "pin.h"
 #include "pool.h"
@@ -1495,6 +1496,7 @@ int bc_kernel_exec(struct bc_object *obj, const struct bc_plan *plan,
 	err = err ?: bc_btf_load(obj);
 	if (!err && obj->btf_loaded)
 		err = bc_btf_prog_info_fill(obj);
+	err = err ?: bc_kconfig_fill(obj);
 	err = err ?: exec_maps(&ex);
 	err = err ?: exec_attach_btf(&ex);
 	err = err ?: exec_progs(&ex);
@@ -1536,7 +1538,8 @@ static const char *endian_needed(const struct bc_object *obj)
 	}
 	for (i = 0; i < obj->map_cnt; i++) {
 		map = obj->maps[i];
-		if (map->btf_value_type_id || map->kind == BC_MAP_DATA ||
+		if (map->btf_value_type_id || map->kind == BC_MAP_KCONFIG ||
+		    map->kind == BC_MAP_DATA ||
 		    map->kind == BC_MAP_RODATA || map->kind == BC_MAP_BSS)
 			return "map with BTF or data";
 	}

@@ -897,6 +897,14 @@ static int core_btf_path(struct bc_object *obj, const char *path)
 	return obj->core_btf_path ? 0 : -ENOMEM;
 }
 
+static int kconfig_extra(struct bc_object *obj, const char *lines)
+{
+	if (!lines)
+		return 0;
+	obj->kconfig_extra = bc_strdup(lines);
+	return obj->kconfig_extra ? 0 : -ENOMEM;
+}
+
 /* The stages after reading: one chain, one error exit. */
 static struct bc_object *object_open(struct bc_object *obj,
 				     const struct bc_open_opts *opts)
@@ -909,6 +917,7 @@ static struct bc_object *object_open(struct bc_object *obj,
 				  OPTS_GET(opts, param_cnt, 0));
 	obj->checking = OPTS_GET(opts, check, false);
 	err = err ?: core_btf_path(obj, OPTS_GET(opts, btf_custom_path, NULL));
+	err = err ?: kconfig_extra(obj, OPTS_GET(opts, kconfig, NULL));
 	err = err ?: open_collect(obj);
 	if (err) {
 		bc_object__close(obj);
@@ -1033,6 +1042,9 @@ void bc_object__close(struct bc_object *obj)
 	bc_object_plan_reset(obj);
 	free(obj->plan);
 	free(obj->core_btf_path);
+	free(obj->kcfg);
+	free(obj->kcfg_by_name);
+	free(obj->kconfig_extra);
 	bc_attrs_free(obj->params, obj->param_cnt);
 	bc_findings_free(obj);
 	object_chunks_free(obj);

@@ -209,6 +209,14 @@ struct bc_object {
 	char *core_btf_path;
 	const struct btf *core_target;
 
+	/* __kconfig externs laid out by the BTF fixup (core/kconfig.c) and
+	 * their map, if the dialect makes one. */
+	struct bc_kcfg *kcfg;
+	size_t kcfg_cnt;
+	struct bc_kcfg **kcfg_by_name;	/* into kcfg, sorted by name */
+	struct bc_map *kcfg_map;
+	char *kconfig_extra;		/* bc_open_opts.kconfig */
+
 	/* .BTF.ext records indexed by section (core/btf.c), on first use. */
 	struct bc_btf_ext *btf_ext;
 

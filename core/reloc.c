@@ -15,6 +15,7 @@
 #include "btf.h"
 #include "check.h"
 #include "corerelo.h"
+#include "kconfig.h"
 #include "internal.h"
 #include "object.h"
 
@@ -1189,7 +1190,7 @@ static __cold int ld64_unresolved(const struct rprog *rp,
 	const char *name = bc_elf_sym_name(rp->ctx->elf, sym);
 
 	if (sym->shndx == SHN_UNDEF && sym->bind != STB_LOCAL) {
-		unit_warn(rp, u, i, "reference to extern '%s' (__ksym/__kconfig): externs are not supported\n",
+		unit_warn(rp, u, i, "reference to extern '%s': only __kconfig externs are supported\n",
 			  name);
 		return unit_report(rp, u, i, "reloc-extern",
 				   "reference to extern '%s'", name) ?:
@@ -1202,6 +1203,27 @@ static __cold int ld64_unresolved(const struct rprog *rp,
 			   name) ?: -BC_ERRNO__RELOC;
 }
 
+/* A __kconfig extern is its place in the .kconfig map, as in libbpf. */
+static int reloc_extern(struct rprog *rp, const struct bc_btf_span *u,
+			size_t i, const struct bc_elf_sym *sym)
+{
+	const struct bc_object *obj = rp->ctx->obj;
+	size_t at = u->linked_off + i;
+	struct bpf_insn *insn = &rp->linked[at];
+	const struct bc_kcfg *k;
+
+	if (sym->shndx != SHN_UNDEF || sym->bind == STB_LOCAL ||
+	    !obj->kcfg_map)
+		return ld64_unresolved(rp, u, i, sym);
+	k = bc_kconfig_find(obj, bc_elf_sym_name(rp->ctx->elf, sym));
+	if (!k)
+		return ld64_unresolved(rp, u, i, sym);
+	insn[0].src_reg = BPF_PSEUDO_MAP_VALUE;
+	insn[0].imm = 0;
+	insn[1].imm = k->off;
+	return add_fixup(rp, at, BC_FIX_MAP_VALUE, obj->kcfg_map->idx, k->off);
+}
+
 static int reloc_ld64(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		      const struct bc_elf_rel *rel)
 {
@@ -1212,7 +1234,7 @@ static int reloc_ld64(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		return ld64_unrelocated(rp, u, i, rel);
 	sym = &elf->syms[rel->sym];
 	if (unlikely(sym->shndx == SHN_UNDEF || sym->shndx >= elf->sec_cnt))
-		return ld64_unresolved(rp, u, i, sym);
+		return reloc_extern(rp, u, i, sym);
 	if (elf->secs[sym->shndx].exec)
 		return reloc_func_addr(rp, u, i, sym);
 	return reloc_map(rp, u, i, rel, sym);

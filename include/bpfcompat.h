@@ -155,9 +155,15 @@ struct bc_open_opts {
 	 * records.
 	 */
 	const char *btf_custom_path;
+	/*
+	 * Kconfig lines ("CONFIG_X=y\n...") that __kconfig externs take
+	 * before the kernel's own config is read (libbpf's opts.kconfig);
+	 * the kernel's is read only for externs these leave unset.
+	 */
+	const char *kconfig;
 	size_t :0;
 };
-#define bc_open_opts__last_field btf_custom_path
+#define bc_open_opts__last_field kconfig
 
 BC_API struct bc_object *bc_object__open_file(const char *path,
 					      const struct bc_open_opts *opts);
@@ -203,6 +209,7 @@ enum bc_map_kind {
 	BC_MAP_RODATA,	/* .rodata* global data, frozen */
 	BC_MAP_BSS,	/* .bss* global data */
 	BC_MAP_INNER,	/* inner-map template only (never pinned/inserted) */
+	BC_MAP_KCONFIG,	/* __kconfig externs, filled at load, frozen */
 };
 
 BC_API const char *bc_map__name(const struct bc_map *map);

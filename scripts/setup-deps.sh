@@ -8,6 +8,7 @@ PACKAGES=(
 	build-essential cmake pkg-config
 	clang llvm libclang-rt-14-dev
 	libelf-dev libyaml-dev libbpf-dev libjson-c-dev nettle-dev check
+	zlib1g-dev
 	bpftool iproute2
 	python3 python3-yaml
 	golang-go golang-github-iovisor-gobpf-dev golang-github-cilium-ebpf-dev

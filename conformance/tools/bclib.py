@@ -119,6 +119,14 @@ def need_kernel_btf():
              "absent (CONFIG_DEBUG_INFO_BTF)")
 
 
+def need_kernel_config():
+    release = os.uname().release
+    if not any(os.access(p, os.R_OK) for p in
+               (f"/boot/config-{release}", "/proc/config.gz")):
+        skip("the object needs the kernel's config: neither "
+             f"/boot/config-{release} nor /proc/config.gz")
+
+
 def need_bpftool():
     path = shutil.which("bpftool") or next(
         (p for p in ("/usr/sbin/bpftool", "/sbin/bpftool")

@@ -515,6 +515,8 @@ def main():
                     "this text")
     ap.add_argument("--need-kernel-btf", action="store_true",
                     help="kernel modes: skip without /sys/kernel/btf")
+    ap.add_argument("--need-kernel-config", action="store_true",
+                    help="kernel modes: skip without the kernel's config")
     ap.add_argument("--want-link", action="append",
                     help="trace event expected to be attached")
     a = ap.parse_args()
@@ -525,6 +527,8 @@ def main():
                                         "(was the corpus built?)"))
     if a.need_kernel_btf and a.mode != "inspect":
         bclib.need_kernel_btf()
+    if a.need_kernel_config and a.mode != "inspect":
+        bclib.need_kernel_config()
     fn = {"inspect": cmd_inspect, "kernel": cmd_kernel,
           "peer": cmd_peer, "peer-btf": cmd_peer_btf,
           "perf-run": cmd_perf_run, "peer-perf": cmd_peer_perf,

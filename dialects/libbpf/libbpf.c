@@ -487,7 +487,7 @@ static void data_map_btf(struct bc_object *obj)
 		struct bc_map *map = obj->maps[i];
 
 		if (map->kind != BC_MAP_DATA && map->kind != BC_MAP_RODATA &&
-		    map->kind != BC_MAP_BSS)
+		    map->kind != BC_MAP_BSS && map->kind != BC_MAP_KCONFIG)
 			continue;
 		map->bind_progs = map->kind == BC_MAP_RODATA;
 		id = btf && map->sec_name ?
