@@ -342,6 +342,104 @@ static int types_walk(struct bc_object *obj, struct btf *btf, __u32 n)
 	return (const char *)t == last ? 0 : 1;
 }
 
+/* A typeless __ksym is declared void (const void, past modifiers). */
+static bool void_type(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t;
+	int n;
+
+	for (n = 0; id && n < 32; n++) {
+		t = btf__type_by_id(btf, id);
+		if (!t || !(btf_is_mod(t) || btf_is_typedef(t)))
+			return false;
+		id = t->type;
+	}
+	return !id;
+}
+
+static bool push_u32(__u32 **arr, size_t *cnt, size_t *cap, __u32 v)
+{
+	__u32 *p = bc_grow(*arr, cap, *cnt + 1, sizeof(*p));
+
+	if (!p)
+		return false;
+	*arr = p;
+	p[(*cnt)++] = v;
+	return true;
+}
+
+static __s32 int32_type(const struct btf *btf)
+{
+	__u32 id, n = btf__type_cnt(btf);
+	const struct btf_type *t;
+
+	for (id = 1; id < n; id++) {
+		t = btf__type_by_id(btf, id);
+		if (btf_is_int(t) && btf_int_bits(t) == 32)
+			return id;
+	}
+	return 0;
+}
+
+/*
+ * The kernel takes neither extern FUNCs nor sizeless entries in a
+ * DATASEC: as libbpf does, every .ksyms entry becomes a 4-byte slot, a
+ * FUNC global and pointing at one added "dummy_ksym" int VAR (whose name
+ * also fills unnamed parameters), a VAR an allocated int. Run first:
+ * adding a type moves them all.
+ */
+static int fixup_ksyms(struct bc_object *obj, struct btf *btf)
+{
+	__s32 sec_id, int_id, dummy;
+	const struct btf_type *proto, *dt;
+	struct btf_var_secinfo *vi;
+	struct btf_param *pa;
+	struct btf_type *sec, *vt;
+	__u32 i, j, off = 0;
+
+	sec_id = btf__find_by_name_kind(btf, ".ksyms", BTF_KIND_DATASEC);
+	if (sec_id <= 0)
+		return 0;
+	int_id = int32_type(btf);
+	dummy = btf__add_var(btf, "dummy_ksym", BTF_VAR_GLOBAL_ALLOCATED,
+			     int_id);
+	if (dummy < 0) {
+		pr_warn("btf: %s: DATASEC '.ksyms': cannot add its dummy variable: %s\n",
+			obj_path(obj), strerror(-dummy));
+		return dummy == -ENOMEM ? -ENOMEM : -BC_ERRNO__FORMAT;
+	}
+	dt = btf__type_by_id(btf, dummy);
+	sec = (struct btf_type *)btf__type_by_id(btf, sec_id);
+	vi = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec); i++, off += 4) {
+		vt = (struct btf_type *)btf__type_by_id(btf, vi[i].type);
+		if (!vt)
+			return -BC_ERRNO__FORMAT;
+		if (btf_is_func(vt)) {
+			proto = btf__type_by_id(btf, vt->type);
+			pa = proto && btf_is_func_proto(proto) ?
+			     (struct btf_param *)btf_params(proto) : NULL;
+			for (j = 0; pa && j < btf_vlen(proto); j++)
+				if (pa[j].type && !pa[j].name_off)
+					pa[j].name_off = dt->name_off;
+			vi[i].type = dummy;
+			vt->info = (vt->info & ~0xffffU) | BTF_FUNC_GLOBAL;
+		} else if (btf_is_var(vt)) {
+			if (void_type(btf, vt->type) &&
+			    !push_u32(&obj->ksym_void, &obj->ksym_void_cnt,
+				      &obj->ksym_void_cap, vi[i].type))
+				return -ENOMEM;
+			((struct btf_var *)btf_var(vt))->linkage =
+				BTF_VAR_GLOBAL_ALLOCATED;
+			vt->type = int_id;
+		}
+		vi[i].offset = off;
+		vi[i].size = 4;
+	}
+	sec->size = off;
+	return 0;
+}
+
 static int btf_fixup(struct bc_object *obj, struct btf *btf)
 {
 	__u32 id, n = btf__type_cnt(btf);
@@ -355,6 +453,10 @@ static int btf_fixup(struct bc_object *obj, struct btf *btf)
 	}
 	if (n < 2)
 		return 0;
+	err = fixup_ksyms(obj, btf);
+	if (err)
+		return err;
+	n = btf__type_cnt(btf);
 	err = types_walk(obj, btf, n);
 	if (err <= 0)
 		return err;

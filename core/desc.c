@@ -1186,6 +1186,12 @@ static int special_kconfig(struct pctx *p, yaml_node_t *v, const char *path,
 	return get_bool(p, v, path, &p->desc->special.kconfig);
 }
 
+static int special_ksym(struct pctx *p, yaml_node_t *v, const char *path,
+			void *c)
+{
+	return get_bool(p, v, path, &p->desc->special.ksym);
+}
+
 static int top_special(struct pctx *p, yaml_node_t *v, const char *path,
 		       void *c)
 {
@@ -1200,6 +1206,7 @@ static int top_special(struct pctx *p, yaml_node_t *v, const char *path,
 		{ "global_data_referenced_only", special_referenced },
 		{ "foreign_endian", special_foreign },
 		{ "kconfig", special_kconfig },
+		{ "ksym", special_ksym },
 	};
 
 	return walk_map(p, v, path, ops, ARRAY_SIZE(ops), NULL);

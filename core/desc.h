@@ -171,6 +171,7 @@ struct bc_desc_special {
 	 * refers to (cilium/ebpf 0.9.1 drops the others). */
 	bool global_data_referenced_only;
 	bool kconfig;		/* __kconfig externs get a .kconfig map */
+	bool ksym;		/* __ksym externs and kfunc calls resolve */
 	enum bc_foreign_endian foreign_endian;
 };
 

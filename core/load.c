@@ -14,6 +14,7 @@
 #include "btf.h"
 #include "dialect.h"
 #include "kconfig.h"
+#include "ksym.h"
 #include "load.h"
 #include "pin.h"
 #include "pool.h"
@@ -578,12 +579,18 @@ static int render_prog(struct bc_object *obj, const struct bc_step *step)
 	const struct bc_prog *prog = obj->progs[step->idx];
 	const char *attach = bc_attach_type_name(prog->expected_attach_type);
 	char line[512], tbuf[32];
-	size_t len = 0;
+	size_t len = 0, ksyms = 0, i;
 
+	for (i = 0; i < prog->fixup_cnt; i++)
+		ksyms += prog->fixups[i].kind == BC_FIX_KFUNC ||
+			 prog->fixups[i].kind == BC_FIX_KSYM;
 	line_add(line, sizeof(line), &len,
 		 "prog %s: load %s, %zu insns, %zu map fixups", prog->name,
 		 prog_type_str(prog->type, tbuf, sizeof(tbuf)),
-		 prog->linked_cnt, prog->fixup_cnt);
+		 prog->linked_cnt, prog->fixup_cnt - ksyms);
+	if (ksyms)
+		line_add(line, sizeof(line), &len, ", %zu kernel symbols",
+			 ksyms);
 	if (prog->expected_attach_type)
 		line_add(line, sizeof(line), &len, ", expected attach %s",
 			 attach ? attach : "?");
@@ -973,13 +980,29 @@ static int job_check_type(struct prog_job *job)
 	}
 }
 
+static bool fixup_valid(const struct bc_object *obj,
+			const struct bc_prog *prog, const struct bc_fixup *fix)
+{
+	switch (fix->kind) {
+	case BC_FIX_KFUNC:
+		return fix->map_idx < obj->ksym_cnt &&
+		       fix->insn < prog->linked_cnt;
+	case BC_FIX_KSYM:
+		return fix->map_idx < obj->ksym_cnt &&
+		       fix->insn + 1 < prog->linked_cnt;
+	default:
+		return fix->insn + 1 < prog->linked_cnt &&
+		       fix->map_idx < obj->map_cnt &&
+		       obj->maps[fix->map_idx]->fd >= 0;
+	}
+}
+
 static struct bpf_insn *job_patch(struct prog_job *job)
 {
 	const struct bc_object *obj = job->ex->obj;
 	const struct bc_prog *prog = job->prog;
 	const struct bc_fixup *fix;
 	struct bpf_insn *insns;
-	const struct bc_map *map;
 	size_t i;
 
 	insns = calloc(prog->linked_cnt ? prog->linked_cnt : 1,
@@ -991,22 +1014,26 @@ static struct bpf_insn *job_patch(struct prog_job *job)
 	memcpy(insns, prog->linked, prog->linked_cnt * sizeof(*insns));
 	for (i = 0; i < prog->fixup_cnt; i++) {
 		fix = &prog->fixups[i];
-		if (fix->insn + 1 >= prog->linked_cnt ||
-		    fix->map_idx >= obj->map_cnt ||
-		    obj->maps[fix->map_idx]->fd < 0) {
+		if (!fixup_valid(obj, prog, fix)) {
 			snprintf(job->why, sizeof(job->why),
-				 "map fixup %zu at insn %zu is out of range",
+				 "fixup %zu at insn %zu is out of range",
 				 i, fix->insn);
 			job->err = -EINVAL;
 			free(insns);
 			return NULL;
 		}
-		map = obj->maps[fix->map_idx];
-		insns[fix->insn].imm = map->fd;
-		if (fix->kind == BC_FIX_MAP_VALUE) {
+		switch (fix->kind) {
+		case BC_FIX_KFUNC:
+		case BC_FIX_KSYM:
+			bc_ksym_patch(obj, fix, &insns[fix->insn]);
+			break;
+		case BC_FIX_MAP_VALUE:
+			insns[fix->insn].imm = obj->maps[fix->map_idx]->fd;
 			insns[fix->insn].src_reg = BPF_PSEUDO_MAP_VALUE;
 			insns[fix->insn + 1].imm = fix->off;
-		} else {
+			break;
+		default:
+			insns[fix->insn].imm = obj->maps[fix->map_idx]->fd;
 			insns[fix->insn].src_reg = BPF_PSEUDO_MAP_FD;
 		}
 	}
@@ -1189,85 +1216,21 @@ static int report_prog_jobs(const struct prog_job *jobs, size_t cnt)
 	return err;
 }
 
-/*
- * The kernel BTF name a BTF-attached program's target goes by, as libbpf
- * spells it: fentry/fexit/fmod_ret a function, tp_btf the btf_trace_
- * typedef, lsm and iter their bpf_lsm_/bpf_iter_ functions. False for
- * programs the kernel does not ask an attach_btf_id of.
- */
-static bool attach_btf_name(const struct bc_prog *prog, char *buf,
-			    size_t size, __u32 *kind)
+/* Kernel symbols and attach targets of the programs about to load. */
+static int exec_ksyms(struct bc_exec *ex)
 {
-	const char *prefix = "";
+	struct bc_prog **progs;
+	size_t i, cnt = 0;
+	int err;
 
-	if ((prog->type != BPF_PROG_TYPE_TRACING &&
-	     prog->type != BPF_PROG_TYPE_LSM) || !prog->attach_target)
-		return false;
-	*kind = BTF_KIND_FUNC;
-	switch (prog->expected_attach_type) {
-	case BPF_TRACE_FENTRY:
-	case BPF_TRACE_FEXIT:
-	case BPF_MODIFY_RETURN:
-		break;
-	case BPF_TRACE_RAW_TP:
-		prefix = "btf_trace_";
-		*kind = BTF_KIND_TYPEDEF;
-		break;
-	case BPF_TRACE_ITER:
-		prefix = "bpf_iter_";
-		break;
-	case BPF_LSM_MAC:
-	case BPF_LSM_CGROUP:
-		prefix = "bpf_lsm_";
-		break;
-	default:
-		return false;
-	}
-	return snprintf(buf, size, "%s%s", prefix, prog->attach_target) <
-	       (int)size;
-}
-
-/*
- * Attach targets from the running kernel's BTF, parsed once per load and
- * only if a program needs it. Module BTF is not searched.
- */
-static int exec_attach_btf(struct bc_exec *ex)
-{
-	struct bc_object *obj = ex->obj;
-	struct btf *vmlinux = NULL;
-	struct bc_prog *prog;
-	char name[256];
-	__u32 kind;
-	size_t i;
-	int id, err = 0;
-
-	for (i = 0; i < ex->plan->cnt && !err; i++) {
-		if (ex->plan->steps[i].kind != BC_STEP_PROG)
-			continue;
-		prog = obj->progs[ex->plan->steps[i].idx];
-		if (!attach_btf_name(prog, name, sizeof(name), &kind))
-			continue;
-		if (!vmlinux) {
-			vmlinux = btf__load_vmlinux_btf();
-			if (!vmlinux) {
-				err = errno ? -errno : -ENOENT;
-				pr_warn("prog '%s': section '%s': attach target '%s' needs the kernel's BTF: %s\n",
-					prog->name, prog->sec_name, name,
-					strerror(-err));
-				return err == -ENOMEM ? err : -BC_ERRNO__KERNEL;
-			}
-		}
-		id = btf__find_by_name_kind(vmlinux, name, kind);
-		if (id < 0) {
-			pr_warn("prog '%s': section '%s': attach target '%s' is not a %s in the kernel's BTF\n",
-				prog->name, prog->sec_name, name,
-				kind == BTF_KIND_FUNC ? "function" : "typedef");
-			err = -BC_ERRNO__KERNEL;
-			break;
-		}
-		prog->attach_btf_id = id;
-	}
-	btf__free(vmlinux);
+	progs = calloc(ex->plan->cnt ? ex->plan->cnt : 1, sizeof(*progs));
+	if (!progs)
+		return -ENOMEM;
+	for (i = 0; i < ex->plan->cnt; i++)
+		if (ex->plan->steps[i].kind == BC_STEP_PROG)
+			progs[cnt++] = ex->obj->progs[ex->plan->steps[i].idx];
+	err = bc_ksym_resolve(ex->obj, progs, cnt);
+	free(progs);
 	return err;
 }
 
@@ -1498,7 +1461,7 @@ int bc_kernel_exec(struct bc_object *obj, const struct bc_plan *plan,
 		err = bc_btf_prog_info_fill(obj);
 	err = err ?: bc_kconfig_fill(obj);
 	err = err ?: exec_maps(&ex);
-	err = err ?: exec_attach_btf(&ex);
+	err = err ?: exec_ksyms(&ex);
 	err = err ?: exec_progs(&ex);
 	err = err ?: exec_bind_maps(&ex);
 	err = err ?: exec_post_load(&ex);

@@ -1044,6 +1044,8 @@ void bc_object__close(struct bc_object *obj)
 	free(obj->core_btf_path);
 	free(obj->kcfg);
 	free(obj->kcfg_by_name);
+	free(obj->ksyms);
+	free(obj->ksym_void);
 	free(obj->kconfig_extra);
 	bc_attrs_free(obj->params, obj->param_cnt);
 	bc_findings_free(obj);

@@ -69,6 +69,9 @@ enum bc_fixup_kind {
 	BC_FIX_MAP_FD,		/* ld_imm64: src_reg = PSEUDO_MAP_FD, imm = fd */
 	BC_FIX_MAP_VALUE,	/* ld_imm64: PSEUDO_MAP_VALUE, imm = fd,
 				 * insn[1].imm = off */
+	BC_FIX_KFUNC,		/* call: PSEUDO_KFUNC_CALL, kernel BTF id;
+				 * map_idx is the ksym (core/ksym.c) */
+	BC_FIX_KSYM,		/* ld_imm64: PSEUDO_BTF_ID or an address */
 };
 
 struct bc_fixup {
@@ -214,6 +217,13 @@ struct bc_object {
 	struct bc_kcfg *kcfg;
 	size_t kcfg_cnt;
 	struct bc_kcfg **kcfg_by_name;	/* into kcfg, sorted by name */
+	/* __ksym externs the code names (core/ksym.c), set by relocation. */
+	struct bc_ksym *ksyms;
+	size_t ksym_cnt, ksym_cap;
+	/* VARs of .ksyms declared void (typeless), before the BTF fixup
+	 * made every one an int (core/btf.c). */
+	__u32 *ksym_void;
+	size_t ksym_void_cnt, ksym_void_cap;
 	struct bc_map *kcfg_map;
 	char *kconfig_extra;		/* bc_open_opts.kconfig */
 

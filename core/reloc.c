@@ -15,7 +15,9 @@
 #include "btf.h"
 #include "check.h"
 #include "corerelo.h"
+#include "dialect.h"
 #include "kconfig.h"
+#include "ksym.h"
 #include "internal.h"
 #include "object.h"
 
@@ -93,6 +95,7 @@ struct rctx {
 	 * reference searches the definitions.
 	 */
 	__u32 *sym_map;
+	__u32 *sym_ksym;		/* per symbol, 1 + its ksym, or 0 */
 	struct bc_core *core;		/* NULL: the object has no records */
 	/*
 	 * One allocation for the functions and map definitions, sliced per
@@ -705,6 +708,7 @@ static void ctx_free(struct rctx *ctx)
 		free(ctx->secs[i].core);
 	}
 	bc_core_free(ctx->core);
+	free(ctx->sym_ksym);
 	free(ctx->fix);
 	free(ctx->spans);
 	free(ctx->code);
@@ -950,7 +954,7 @@ static __cold int bad_call_rel(const struct rprog *rp,
 	const struct bpf_insn *insn = &rp->linked[u->linked_off + i];
 
 	if (sym->shndx == SHN_UNDEF) {
-		unit_warn(rp, u, i, "call to extern kfunc '%s': kernel function calls are not supported\n",
+		unit_warn(rp, u, i, "call to extern '%s', which the object's BTF does not declare as a __ksym function\n",
 			  name);
 		return unit_report(rp, u, i, "reloc-extern",
 				   "call to extern function '%s'",
@@ -974,6 +978,49 @@ static __cold int bad_call_rel(const struct rprog *rp,
 	return -BC_ERRNO__RELOC;
 }
 
+/* The __ksym extern a relocation names: added to obj->ksyms once. */
+static int ksym_of(struct rprog *rp, const struct bc_elf_rel *rel,
+		   const struct bc_elf_sym *sym, size_t *idx)
+{
+	struct rctx *ctx = rp->ctx;
+	const struct bc_dialect *d = ctx->obj->dialect;
+	int err;
+
+	if (!d || !d->desc || !d->desc->special.ksym)
+		return -ENOENT;
+	if (!ctx->sym_ksym) {
+		ctx->sym_ksym = calloc(ctx->elf->sym_cnt,
+				       sizeof(*ctx->sym_ksym));
+		if (!ctx->sym_ksym)
+			return -ENOMEM;
+	}
+	if (ctx->sym_ksym[rel->sym]) {
+		*idx = ctx->sym_ksym[rel->sym] - 1;
+		return 0;
+	}
+	err = bc_ksym_add(ctx->obj, bc_elf_sym_name(ctx->elf, sym),
+			  sym->bind == STB_WEAK, idx);
+	if (!err)
+		ctx->sym_ksym[rel->sym] = *idx + 1;
+	return err;
+}
+
+/* A call to a kernel function: its BTF id is patched in at load. */
+static int reloc_kfunc(struct rprog *rp, const struct bc_btf_span *u,
+		       size_t i, const struct bc_elf_rel *rel,
+		       const struct bc_elf_sym *sym)
+{
+	size_t idx;
+	int err;
+
+	err = ksym_of(rp, rel, sym, &idx);
+	if (err == -ENOENT || (!err && !rp->ctx->obj->ksyms[idx].func))
+		return bad_call_rel(rp, u, i, sym);
+	if (err)
+		return err;
+	return add_fixup(rp, u->linked_off + i, BC_FIX_KFUNC, idx, 0);
+}
+
 static int reloc_call(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		      const struct bc_elf_rel *rel)
 {
@@ -991,6 +1038,9 @@ static int reloc_call(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		target = (__s64)(u->off / INSN_SZ + i) + insn->imm + 1;
 	} else {
 		sym = &elf->syms[rel->sym];
+		if (sym->shndx == SHN_UNDEF && sym->bind != STB_LOCAL &&
+		    insn->src_reg == BPF_PSEUDO_CALL)
+			return reloc_kfunc(rp, u, i, rel, sym);
 		if (unlikely(sym->shndx == SHN_UNDEF ||
 			     sym->shndx >= elf->sec_cnt ||
 			     !elf->secs[sym->shndx].exec ||
@@ -1190,7 +1240,7 @@ static __cold int ld64_unresolved(const struct rprog *rp,
 	const char *name = bc_elf_sym_name(rp->ctx->elf, sym);
 
 	if (sym->shndx == SHN_UNDEF && sym->bind != STB_LOCAL) {
-		unit_warn(rp, u, i, "reference to extern '%s': only __kconfig externs are supported\n",
+		unit_warn(rp, u, i, "reference to extern '%s', which is neither __kconfig nor __ksym in the object's BTF\n",
 			  name);
 		return unit_report(rp, u, i, "reloc-extern",
 				   "reference to extern '%s'", name) ?:
@@ -1203,21 +1253,30 @@ static __cold int ld64_unresolved(const struct rprog *rp,
 			   name) ?: -BC_ERRNO__RELOC;
 }
 
-/* A __kconfig extern is its place in the .kconfig map, as in libbpf. */
+/*
+ * A __kconfig extern is its place in the .kconfig map, a __ksym one is
+ * patched at load, as in libbpf.
+ */
 static int reloc_extern(struct rprog *rp, const struct bc_btf_span *u,
-			size_t i, const struct bc_elf_sym *sym)
+			size_t i, const struct bc_elf_rel *rel,
+			const struct bc_elf_sym *sym)
 {
 	const struct bc_object *obj = rp->ctx->obj;
-	size_t at = u->linked_off + i;
+	size_t at = u->linked_off + i, idx;
 	struct bpf_insn *insn = &rp->linked[at];
-	const struct bc_kcfg *k;
+	const struct bc_kcfg *k = NULL;
+	int err;
 
-	if (sym->shndx != SHN_UNDEF || sym->bind == STB_LOCAL ||
-	    !obj->kcfg_map)
+	if (sym->shndx != SHN_UNDEF || sym->bind == STB_LOCAL)
 		return ld64_unresolved(rp, u, i, sym);
-	k = bc_kconfig_find(obj, bc_elf_sym_name(rp->ctx->elf, sym));
-	if (!k)
-		return ld64_unresolved(rp, u, i, sym);
+	if (obj->kcfg_map)
+		k = bc_kconfig_find(obj, bc_elf_sym_name(rp->ctx->elf, sym));
+	if (!k) {
+		err = ksym_of(rp, rel, sym, &idx);
+		if (err == -ENOENT)
+			return ld64_unresolved(rp, u, i, sym);
+		return err ?: add_fixup(rp, at, BC_FIX_KSYM, idx, 0);
+	}
 	insn[0].src_reg = BPF_PSEUDO_MAP_VALUE;
 	insn[0].imm = 0;
 	insn[1].imm = k->off;
@@ -1234,7 +1293,7 @@ static int reloc_ld64(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 		return ld64_unrelocated(rp, u, i, rel);
 	sym = &elf->syms[rel->sym];
 	if (unlikely(sym->shndx == SHN_UNDEF || sym->shndx >= elf->sec_cnt))
-		return reloc_extern(rp, u, i, sym);
+		return reloc_extern(rp, u, i, rel, sym);
 	if (elf->secs[sym->shndx].exec)
 		return reloc_func_addr(rp, u, i, sym);
 	return reloc_map(rp, u, i, rel, sym);
@@ -1553,6 +1612,7 @@ int bc_reloc(struct bc_object *obj)
 		return bc_err(-EINVAL);
 	progs_reset(obj);
 	obj->relocated = false;
+	obj->ksym_cnt = 0;
 	err = ctx_init(&ctx, obj);
 	if (err)
 		return bc_err(err);

@@ -781,7 +781,7 @@ START_TEST(test_err_unresolved_and_extern)
 	p->insn_cnt = 2;
 	p->insns[1] = EXIT;
 	ck_assert_int_eq(bc_reloc(&f->obj), -BC_ERRNO__UNSUPP);
-	assert_log("call to extern kfunc 'bpf_kfunc'");
+	assert_log("call to extern 'bpf_kfunc', which the object's BTF does not declare as a __ksym function");
 	f_free(f);
 }
 END_TEST
