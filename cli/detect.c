@@ -116,7 +116,9 @@ static void evidence_print(FILE *f, const struct cli_candidate *c,
 void detect_print(FILE *f, const struct cli_candidate *c, size_t cnt,
 		  bool verbose)
 {
-	fprintf(f, "%s\n", detect_winner(c, cnt));
+	const char *winner = detect_winner(c, cnt);
+
+	fprintf(f, "%s\n", winner ? winner : "none");
 	if (verbose)
 		evidence_print(f, c, cnt);
 }

@@ -397,6 +397,9 @@ static int fixup_ksyms(struct bc_object *obj, struct btf *btf)
 	struct btf_type *sec, *vt;
 	__u32 i, j, off = 0;
 
+	/* no extern symbol, no .ksyms worth a search of every type */
+	if (!obj->elf || !bc_elf_has_externs(obj->elf))
+		return 0;
 	sec_id = btf__find_by_name_kind(btf, ".ksyms", BTF_KIND_DATASEC);
 	if (sec_id <= 0)
 		return 0;

@@ -1102,7 +1102,7 @@ static int collect_kconfig_map(struct bc_object *obj)
 	struct bc_map *map;
 	int err;
 
-	if (!obj_desc(obj)->special.kconfig)
+	if (!obj_desc(obj)->special.kconfig || !bc_elf_has_externs(obj->elf))
 		return 0;
 	err = data_btf(obj, &btf);
 	if (err || !obj->kcfg_cnt)

@@ -872,9 +872,10 @@ static int resolve_cands(struct bc_core *core, const struct bc_core_rec *rec,
 			 char *why, size_t sz)
 {
 	struct bc_core_res cres;
-	struct spec ts, first;
+	__u64 first_bit = 0;
+	__u32 i, n = 0, first_id = 0;
 	struct cands *c;
-	__u32 i, n = 0;
+	struct spec ts;
 	int err;
 
 	err = get_target(core, why, sz);
@@ -901,21 +902,22 @@ static int resolve_cands(struct bc_core *core, const struct bc_core_rec *rec,
 				       strerror(-err));
 		if (!n++) {
 			*res = cres;
-			first = ts;
+			first_id = ts.root_id;
+			first_bit = ts.bit_off;
 			continue;
 		}
 		/* every match must say the same, as libbpf requires */
-		if (ts.bit_off != first.bit_off)
+		if (ts.bit_off != first_bit)
 			return why_fmt(why, sz, -BC_ERRNO__RELOC,
 				       "ambiguous: kernel types [%u] and [%u] place it at bits %llu and %llu",
-				       first.root_id, ts.root_id,
-				       (unsigned long long)first.bit_off,
+				       first_id, ts.root_id,
+				       (unsigned long long)first_bit,
 				       (unsigned long long)ts.bit_off);
 		if (cres.poison != res->poison ||
 		    cres.new_val != res->new_val)
 			return why_fmt(why, sz, -BC_ERRNO__RELOC,
 				       "ambiguous: kernel types [%u] and [%u] give %llu and %llu",
-				       first.root_id, ts.root_id,
+				       first_id, ts.root_id,
 				       (unsigned long long)res->new_val,
 				       (unsigned long long)cres.new_val);
 	}

@@ -1348,3 +1348,14 @@ void bc_elf_copy_insns(const struct bc_elf *elf, const struct bc_elf_sec *sec,
 	for (i = 0; i < insn_cnt; i++)
 		swap_insn(p + i * BPF_INSN_SZ);
 }
+
+bool bc_elf_has_externs(const struct bc_elf *elf)
+{
+	size_t i;
+
+	for (i = 1; i < elf->sym_cnt; i++)
+		if (elf->syms[i].shndx == SHN_UNDEF &&
+		    elf->syms[i].bind != STB_LOCAL)
+			return true;
+	return false;
+}

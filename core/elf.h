@@ -115,6 +115,9 @@ const struct bc_elf_sym *bc_elf_sym(const struct bc_elf *elf, size_t idx);
 void bc_elf_index_syms(struct bc_elf *elf);
 
 /* The symbol's display name: its name, or its section's for STT_SECTION. */
+/* An undefined global symbol: an extern (__kconfig, __ksym, kfunc). */
+bool bc_elf_has_externs(const struct bc_elf *elf);
+
 const char *bc_elf_sym_name(const struct bc_elf *elf,
 			    const struct bc_elf_sym *sym);
 
