@@ -443,6 +443,17 @@ static int fixup_ksyms(struct bc_object *obj, struct btf *btf)
 	return 0;
 }
 
+static void kcfg_drop(struct bc_object *obj)
+{
+	free(obj->kcfg);
+	free(obj->kcfg_by_name);
+	free(obj->ksym_void);
+	obj->kcfg = NULL;
+	obj->kcfg_by_name = NULL;
+	obj->ksym_void = NULL;
+	obj->kcfg_cnt = obj->ksym_void_cnt = obj->ksym_void_cap = 0;
+}
+
 static int btf_fixup(struct bc_object *obj, struct btf *btf)
 {
 	__u32 id, n = btf__type_cnt(btf);
@@ -503,6 +514,8 @@ int bc_btf_get(struct bc_object *obj, const struct btf **out)
 	}
 	err = btf_fixup(obj, btf);
 	if (err) {
+		/* what the fixup kept points into the BTF */
+		kcfg_drop(obj);
 		btf__free(btf);
 		return err;
 	}

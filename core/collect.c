@@ -1105,7 +1105,7 @@ static int collect_kconfig_map(struct bc_object *obj)
 	if (!obj_desc(obj)->special.kconfig || !bc_elf_has_externs(obj->elf))
 		return 0;
 	err = data_btf(obj, &btf);
-	if (err || !obj->kcfg_cnt)
+	if (err || !btf || !obj->kcfg_cnt)
 		return err;
 	kcfg_weak(obj);
 	data_map_name(obj, ".kconfig", name);
