@@ -115,14 +115,15 @@ int bc_kconfig_layout(const char *path, const struct btf *btf,
 			goto bad;
 		k[i].var_id = vi[i].type;
 		k[i].sec_pos = i;
-		sz = btf__resolve_size(btf, v->type);
-		align = btf__align_of(btf, v->type);
+		/* first: it checks every type id libbpf's sizing follows */
 		if (kcfg_type(btf, v->type, &k[i].is_signed, &k[i].type)) {
 			pr_warn("btf: %s: extern (kcfg) '%s': type is unsupported\n",
 				path, k[i].name);
 			free(k);
 			return -BC_ERRNO__FORMAT;
 		}
+		sz = btf__resolve_size(btf, v->type);
+		align = btf__align_of(btf, v->type);
 		if (sz <= 0 || sz > UINT16_MAX || align <= 0)
 			goto bad;
 		k[i].size = sz;
