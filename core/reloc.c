@@ -944,6 +944,15 @@ static int link_target(struct rprog *rp, const struct bc_btf_span *u, size_t i,
 	return 0;
 }
 
+/* Does the dialect resolve __kconfig or __ksym externs at all? */
+static bool externs_resolved(const struct bc_object *obj)
+{
+	const struct bc_dialect *d = obj->dialect;
+
+	return !d || !d->desc || d->desc->special.kconfig ||
+	       d->desc->special.ksym;
+}
+
 /* A call relocation that cannot be followed: say why, in this order. */
 static __cold int bad_call_rel(const struct rprog *rp,
 			       const struct bc_btf_span *u, size_t i,
@@ -954,8 +963,12 @@ static __cold int bad_call_rel(const struct rprog *rp,
 	const struct bpf_insn *insn = &rp->linked[u->linked_off + i];
 
 	if (sym->shndx == SHN_UNDEF) {
-		unit_warn(rp, u, i, "call to extern '%s', which the object's BTF does not declare as a __ksym function\n",
-			  name);
+		if (externs_resolved(rp->ctx->obj))
+			unit_warn(rp, u, i, "call to extern '%s', which the object's BTF does not declare as a __ksym function\n",
+				  name);
+		else
+			unit_warn(rp, u, i, "call to extern '%s': the %s convention resolves no externs\n",
+				  name, rp->ctx->obj->dialect->desc->name);
 		return unit_report(rp, u, i, "reloc-extern",
 				   "call to extern function '%s'",
 				   name) ?: -BC_ERRNO__UNSUPP;
@@ -1240,8 +1253,12 @@ static __cold int ld64_unresolved(const struct rprog *rp,
 	const char *name = bc_elf_sym_name(rp->ctx->elf, sym);
 
 	if (sym->shndx == SHN_UNDEF && sym->bind != STB_LOCAL) {
-		unit_warn(rp, u, i, "reference to extern '%s', which is neither __kconfig nor __ksym in the object's BTF\n",
-			  name);
+		if (externs_resolved(rp->ctx->obj))
+			unit_warn(rp, u, i, "reference to extern '%s', which is neither __kconfig nor __ksym in the object's BTF\n",
+				  name);
+		else
+			unit_warn(rp, u, i, "reference to extern '%s': the %s convention resolves no externs\n",
+				  name, rp->ctx->obj->dialect->desc->name);
 		return unit_report(rp, u, i, "reloc-extern",
 				   "reference to extern '%s'", name) ?:
 		       -BC_ERRNO__UNSUPP;
