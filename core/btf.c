@@ -342,19 +342,27 @@ static int types_walk(struct bc_object *obj, struct btf *btf, __u32 n)
 	return (const char *)t == last ? 0 : 1;
 }
 
+const struct btf_type *bc_btf_skip_mods(const struct btf *btf, __u32 id,
+					__u32 *res_id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	int n;
+
+	for (n = 0; t && (btf_is_mod(t) || btf_is_typedef(t)); n++) {
+		if (n == BC_BTF_MODS_MAX)
+			return NULL;
+		id = t->type;
+		t = btf__type_by_id(btf, id);
+	}
+	if (t && res_id)
+		*res_id = id;
+	return t;
+}
+
 /* A typeless __ksym is declared void (const void, past modifiers). */
 static bool void_type(const struct btf *btf, __u32 id)
 {
-	const struct btf_type *t;
-	int n;
-
-	for (n = 0; id && n < 32; n++) {
-		t = btf__type_by_id(btf, id);
-		if (!t || !(btf_is_mod(t) || btf_is_typedef(t)))
-			return false;
-		id = t->type;
-	}
-	return !id;
+	return bc_btf_skip_mods(btf, id, &id) && !id;
 }
 
 static bool push_u32(__u32 **arr, size_t *cnt, size_t *cap, __u32 v)

@@ -15,6 +15,18 @@ struct btf;
 /* Most types an object's BTF may hold (a vmlinux has ~150k). */
 #define BC_BTF_MAX_TYPES	(1U << 20)
 
+/* Longest typedef/modifier chain followed: hostile BTF may loop. */
+#define BC_BTF_MODS_MAX		32
+
+/*
+ * The type past typedefs and modifiers (const, volatile, restrict, type
+ * tags), its id in *res_id if not NULL; NULL for a bad id or a chain
+ * longer than BC_BTF_MODS_MAX. libbpf 1.1 does not check the ids of a
+ * parsed .BTF, so every walk of the object's types goes through here.
+ */
+const struct btf_type *bc_btf_skip_mods(const struct btf *btf, __u32 id,
+					__u32 *res_id);
+
 /*
  * The object's parsed .BTF in *btf (NULL if the object has none). A .BTF
  * that fails validation is an error (-BC_ERRNO__FORMAT): callers that can

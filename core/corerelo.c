@@ -19,11 +19,12 @@
 #include <string.h>
 #include <bpf/btf.h>
 
+#include "btf.h"
 #include "corerelo.h"
 #include "internal.h"
 
 #define SPEC_MAX	64		/* accessors, as libbpf */
-#define MODS_MAX	32		/* typedef/modifier chain */
+#define COMPAT_DEPTH	32		/* nested arrays followed */
 #define POISON_IMM	195896080	/* 0xbad2310: "invalid func" */
 #define VMLINUX_BTF	"/sys/kernel/btf/vmlinux"
 
@@ -159,24 +160,6 @@ fail:
 
 /* ---- type helpers ----------------------------------------------------------- */
 
-/* Past typedefs and modifiers; NULL for a bad id or an endless chain. */
-static const struct btf_type *skip_mods(const struct btf *btf, __u32 id,
-					__u32 *res_id)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id);
-	int n;
-
-	for (n = 0; t && (btf_is_mod(t) || btf_is_typedef(t)); n++) {
-		if (n == MODS_MAX)
-			return NULL;
-		id = t->type;
-		t = btf__type_by_id(btf, id);
-	}
-	if (t && res_id)
-		*res_id = id;
-	return t;
-}
-
 static const char *type_name(const struct btf *btf, const struct btf_type *t)
 {
 	const char *s = btf__name_by_offset(btf, t->name_off);
@@ -262,7 +245,7 @@ static int spec_parse_enum(struct spec *sp, const struct btf_type *t,
 
 static int spec_step(struct spec *sp, __u32 *id, __u32 idx)
 {
-	const struct btf_type *t = skip_mods(sp->btf, *id, id);
+	const struct btf_type *t = bc_btf_skip_mods(sp->btf, *id, id);
 	const struct btf_member *m;
 	const struct btf_array *arr;
 	struct acc *a = &sp->acc[sp->len];
@@ -289,7 +272,7 @@ static int spec_step(struct spec *sp, __u32 *id, __u32 idx)
 	if (!btf_is_array(t))
 		return -EINVAL;
 	arr = btf_array(t);
-	if (!skip_mods(sp->btf, arr->type, id))
+	if (!bc_btf_skip_mods(sp->btf, arr->type, id))
 		return -EINVAL;
 	if (!flex_array(sp->btf, a - 1, arr) && idx >= arr->nelems)
 		return -EINVAL;
@@ -320,7 +303,7 @@ static int spec_parse(struct spec *sp, const struct btf *btf, __u32 root,
 		return err;
 	if (kind_is_type(kind))
 		return n == 1 && idx[0] == 0 ? 0 : -EINVAL;
-	t = skip_mods(btf, root, &id);
+	t = bc_btf_skip_mods(btf, root, &id);
 	if (!t)
 		return -EINVAL;
 	sp->acc[0] = (struct acc){ .type_id = id, .idx = idx[0] };
@@ -395,9 +378,9 @@ static int fields_compat(const struct btf *lb, __u32 lid,
 	const struct btf_type *lt, *tt;
 	int depth;
 
-	for (depth = 0; depth < MODS_MAX; depth++) {
-		lt = skip_mods(lb, lid, &lid);
-		tt = skip_mods(tb, tid, &tid);
+	for (depth = 0; depth < COMPAT_DEPTH; depth++) {
+		lt = bc_btf_skip_mods(lb, lid, &lid);
+		tt = bc_btf_skip_mods(tb, tid, &tid);
 		if (!lt || !tt)
 			return -EINVAL;
 		if (btf_is_composite(lt) && btf_is_composite(tt))
@@ -444,8 +427,8 @@ static int protos_compat(const struct btf *lb, const struct btf_type *lt,
 	if (btf_vlen(lt) != btf_vlen(tt))
 		return 0;
 	for (i = 0; i < btf_vlen(lt); i++) {
-		if (!skip_mods(lb, lp[i].type, &lid) ||
-		    !skip_mods(tb, tp[i].type, &tid))
+		if (!bc_btf_skip_mods(lb, lp[i].type, &lid) ||
+		    !bc_btf_skip_mods(tb, tp[i].type, &tid))
 			return -EINVAL;
 		err = types_compat(lb, lid, tb, tid, depth - 1);
 		if (err <= 0)
@@ -468,8 +451,8 @@ static int types_compat(const struct btf *lb, __u32 lid,
 	if (!btf_kind_core_compat(lt, tt))
 		return 0;
 	for (; depth > 0; depth--) {
-		lt = skip_mods(lb, lid, &lid);
-		tt = skip_mods(tb, tid, &tid);
+		lt = bc_btf_skip_mods(lb, lid, &lid);
+		tt = bc_btf_skip_mods(tb, tid, &tid);
 		if (!lt || !tt)
 			return -EINVAL;
 		if (!btf_kind_core_compat(lt, tt))
@@ -524,7 +507,7 @@ static int match_member(const struct spec *ls, const struct acc *la,
 	if (!lt || depth > SPEC_MAX)
 		return -EINVAL;
 	lm = btf_members(lt) + la->idx;
-	tt = skip_mods(tb, tid, &tid);
+	tt = bc_btf_skip_mods(tb, tid, &tid);
 	if (!tt)
 		return -EINVAL;
 	if (!btf_is_composite(tt))
@@ -559,7 +542,7 @@ static int match_member(const struct spec *ls, const struct acc *la,
 
 static int match_enumval(const struct spec *ls, struct spec *ts, __u32 tid)
 {
-	const struct btf_type *t = skip_mods(ts->btf, tid, &tid);
+	const struct btf_type *t = bc_btf_skip_mods(ts->btf, tid, &tid);
 	const char *name;
 	__u32 i, off;
 
@@ -600,7 +583,7 @@ static int spec_match(const struct spec *ls, __u32 kind, const struct btf *tb,
 		return match_enumval(ls, ts, tid);
 	for (i = 0; i < ls->len; i++) {
 		la = &ls->acc[i];
-		t = skip_mods(tb, tid, &tid);
+		t = bc_btf_skip_mods(tb, tid, &tid);
 		if (!t)
 			return -EINVAL;
 		if (la->name) {
@@ -617,7 +600,7 @@ static int spec_match(const struct spec *ls, __u32 kind, const struct btf *tb,
 			if (!flex_array(tb, &ts->acc[ts->len - 1], arr) &&
 			    la->idx >= arr->nelems)
 				return 0;
-			if (!skip_mods(tb, arr->type, &tid))
+			if (!bc_btf_skip_mods(tb, arr->type, &tid))
 				return -EINVAL;
 		}
 		if (ts->raw_len == SPEC_MAX)
@@ -688,7 +671,7 @@ static int field_value(const struct spec *sp, __u32 kind,
 	t = btf__type_by_id(sp->btf, a->type_id);
 	if (!t || !btf_is_composite(t) || a->idx >= btf_vlen(t))
 		return -EINVAL;
-	mt = skip_mods(sp->btf, btf_members(t)[a->idx].type, &field_id);
+	mt = bc_btf_skip_mods(sp->btf, btf_members(t)[a->idx].type, &field_id);
 	if (!mt)
 		return -EINVAL;
 	bit_off = sp->bit_off;
@@ -802,8 +785,8 @@ static int enumval_value(const struct spec *sp, __u32 kind, __u64 *val)
 static bool memsz_safe(const struct spec *ls, __u32 lid,
 		       const struct spec *ts, __u32 tid)
 {
-	const struct btf_type *lt = skip_mods(ls->btf, lid, NULL);
-	const struct btf_type *tt = skip_mods(ts->btf, tid, NULL);
+	const struct btf_type *lt = bc_btf_skip_mods(ls->btf, lid, NULL);
+	const struct btf_type *tt = bc_btf_skip_mods(ts->btf, tid, NULL);
 
 	if (!lt || !tt)
 		return false;

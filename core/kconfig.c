@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 
+#include "btf.h"
 #include "elf.h"
 #include "internal.h"
 #include "kconfig.h"
@@ -32,16 +33,11 @@ enum { TRI_NO, TRI_YES, TRI_MODULE };	/* enum libbpf_tristate */
 static int kcfg_type(const struct btf *btf, __u32 id, bool *is_signed,
 		     enum bc_kcfg_type *out)
 {
-	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_type *t = bc_btf_skip_mods(btf, id, NULL);
 	const char *name;
 	enum bc_kcfg_type elem;
-	int n, enc;
+	int enc;
 
-	for (n = 0; t && (btf_is_mod(t) || btf_is_typedef(t)); n++) {
-		if (n == 32)
-			return -EINVAL;
-		t = btf__type_by_id(btf, t->type);
-	}
 	if (!t)
 		return -EINVAL;
 	*is_signed = false;
